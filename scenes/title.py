@@ -1,0 +1,49 @@
+"""The lecture's title card."""
+
+from __future__ import annotations
+
+from manim import DOWN, FadeIn, FadeOut, MathTex, Text, VGroup, Write
+
+from scenes import style
+from scenes.base import LessonScene
+
+
+class TitleCard(LessonScene):
+    """The lecture title and the one question the lecture answers."""
+
+    lesson_order = 0
+
+    def construct(self) -> None:
+        self.show_title()
+        self.pose_question()
+        self.clear_stage()
+
+    def show_title(self) -> None:
+        self.step("title", caption=self.lecture.title)
+        self.title = Text(self.lecture.title, font_size=style.SIZES.title)
+        self.subtitle = Text(
+            "how a network's cost responds to each weight and bias",
+            font_size=style.SIZES.body,
+            color=self.theme.muted,
+        )
+        self.header = VGroup(self.title, self.subtitle).arrange(DOWN, buff=0.4)
+        self.play(Write(self.title), run_time=style.TIMINGS.write)
+        self.play(FadeIn(self.subtitle, shift=0.2 * DOWN))
+        self.wait(style.TIMINGS.pause)
+
+    def pose_question(self) -> None:
+        self.step("question", caption="The goal: the derivative of the cost with respect to every parameter.")
+        question = MathTex(
+            r"\frac{\partial C}{\partial w}", r"\quad", r"\frac{\partial C}{\partial b}",
+            font_size=style.SIZES.tex,
+        )
+        question[0].set_color(self.theme.cost)
+        question[2].set_color(self.theme.cost)
+        question.next_to(self.header, DOWN, buff=0.7)
+        self.play(Write(question))
+        self.wait(style.TIMINGS.long_pause)
+        self.question = question
+
+    def clear_stage(self) -> None:
+        self.step("end")
+        self.play(FadeOut(self.header), FadeOut(self.question))

@@ -1,0 +1,1 @@
+"""The project's command line: lecture files in, videos and previews out."""

@@ -1,0 +1,313 @@
+"""The project's command line (./render.sh is its thin shell front).
+
+    render.sh                       the default lecture, every scene, joined into lecture.mp4
+    render.sh render [SCENE ...]    chosen scenes (or all) of a lecture
+    render.sh preview SCENE|all     last frame + storyboard PNGs, in seconds
+    render.sh list                  the scenes in lesson order
+    render.sh test [PYTEST ARGS]    the test suite
+
+Exit codes: 0 done, 1 a render or check failed, 2 bad command line or lecture
+file, 3 a system tool is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from studio import catalog
+
+ROOT = Path(__file__).resolve().parent.parent
+EXIT_FAILED, EXIT_USAGE, EXIT_SYSTEM = 1, 2, 3
+
+
+class UsageError(Exception):
+    """A mistake on the command line or in a lecture file: message, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line saying what is wrong, then the usage
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        self.print_usage(sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _add_lecture(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lecture",
+        metavar="FILE",
+        help="lecture file (TOML), or the name of one in assets/lectures (default: default)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from studio.render import FORMATS, QUALITIES
+
+    parser = _Parser(
+        prog="render.sh",
+        description="Animate the calculus of backpropagation with Manim. With no command: render every "
+        "scene of the default lecture at preview quality and join them into lecture.mp4.",
+        epilog="Outputs go to renders/<lecture>/<quality>/. `render.sh COMMAND --help` explains a command.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    r = sub.add_parser("render", help="render scenes to video", description="Render scenes of a lecture.")
+    r.add_argument("scenes", nargs="*", metavar="SCENE", help="scene names (see `list`), or `all` (default)")
+    _add_lecture(r)
+    r.add_argument("--quality", choices=list(QUALITIES), default="low", help="low = 480p15 (default), ...")
+    r.add_argument("--format", choices=FORMATS, default="mp4", help="mp4 (default), webm, gif, or png (last frame)")
+    r.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, help="parallel renders (default: cores)")
+    r.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
+    r.add_argument("--no-join", action="store_true", help="do not join the scenes into lecture.mp4")
+
+    p = sub.add_parser(
+        "preview",
+        help="last frame and storyboard PNGs, fast",
+        description="Construct scenes with animations skipped; write <Scene>.png (last frame) and "
+        "<Scene>.storyboard.png (one frame per step) into renders/<lecture>/preview/.",
+    )
+    p.add_argument("scenes", nargs="+", metavar="SCENE", help="scene names, or `all`")
+    _add_lecture(p)
+    p.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
+
+    sub.add_parser("list", help="the scenes in lesson order", description="List scenes in lesson order.")
+    t = sub.add_parser("test", help="run the test suite", description="Run the tests (arguments go to pytest).")
+    t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _load_lecture(name: str | None):
+    from engine.lecture import LectureError, load_lecture
+
+    try:
+        return load_lecture(name)
+    except LectureError as e:
+        raise UsageError("\n".join(e.problems)) from None
+
+
+def _choose_scenes(names: list[str]) -> list[catalog.SceneEntry]:
+    entries = catalog.scenes()
+    if not names or [n.lower() for n in names] == ["all"]:
+        return entries
+    chosen, unknown = [], []
+    for name in names:
+        entry = catalog.find(name)
+        (chosen.append(entry) if entry else unknown.append(name))
+    if unknown:
+        known = ", ".join(e.name for e in entries)
+        raise UsageError(f"unknown scene {', '.join(map(repr, unknown))}; known scenes: {known}, or all")
+    return chosen
+
+
+def _check_system() -> None:
+    from studio.system import problem
+
+    message = problem()
+    if message:
+        print(f"render.sh: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_SYSTEM)
+
+
+def _out_root(out: str | None) -> Path:
+    root = Path(out) if out else ROOT / "renders"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=root, prefix=".write-test-"):
+            pass
+    except OSError as e:
+        raise UsageError(f"output folder {root} is not writable: {e.strerror or e}") from None
+    return root
+
+
+def _show(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class Progress:
+    """Scenes done, running, left and elapsed time, redrawn on one terminal line."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled = total, enabled
+        self.done = self.failed = 0
+        self.running: list[str] = []
+        self.start = time.monotonic()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._tick, daemon=True) if enabled else None
+
+    def __enter__(self):
+        if self._thread:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+            self._draw(final=True)
+
+    def __call__(self, event: str, entry: catalog.SceneEntry) -> None:
+        with self._lock:
+            if event == "start":
+                self.running.append(entry.name)
+            else:
+                self.running.remove(entry.name)
+                self.done += event == "done"
+                self.failed += event == "failed"
+        if self.enabled:
+            self._draw()
+
+    def _tick(self) -> None:
+        while not self._stop.wait(1.0):
+            self._draw()
+
+    def _draw(self, final: bool = False) -> None:
+        with self._lock:
+            elapsed = int(time.monotonic() - self.start)
+            left = self.total - self.done - self.failed - len(self.running)
+            line = (
+                f"[{elapsed // 60:02d}:{elapsed % 60:02d}] {self.done}/{self.total} done, "
+                f"{len(self.running)} running, {left} left"
+            )
+            if self.failed:
+                line += f", {self.failed} failed"
+            if self.running:
+                line += f" ({', '.join(self.running)})"
+            sys.stderr.write("\r\033[K" + line[:150] + ("\n" if final else ""))
+            sys.stderr.flush()
+
+
+# --- commands --------------------------------------------------------------------
+
+
+def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
+    from studio.render import Renderer, RenderError
+
+    lecture = _load_lecture(args.lecture)
+    entries = _choose_scenes(args.scenes)
+    out_root = _out_root(args.out)
+    _check_system()
+    renderer = Renderer(lecture, args.quality, args.format, out_root)
+    quiet = not sys.stderr.isatty()
+    if not quiet:
+        print(f"rendering {len(entries)} scene(s) of {lecture.path.name} into {_show(renderer.out)}", file=sys.stderr)
+    try:
+        with Progress(len(entries), enabled=not quiet) as progress:
+            outputs = renderer.render_all(entries, args.jobs, progress)
+        joined = None
+        whole_lecture = [e.name for e in entries] == [e.name for e in catalog.scenes()]
+        if join_default and whole_lecture and args.format == "mp4" and not args.no_join:
+            joined = renderer.join(outputs)
+        index = renderer.write_index(outputs, joined)
+    except RenderError as e:
+        print(f"render.sh: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("\nrender.sh: interrupted; finished scenes are kept, the rest renders next time", file=sys.stderr)
+        return 130
+    for o in outputs:
+        state = "rendered" if o.rendered else "up to date"
+        print(f"{_show(o.video)}  ({o.duration:.1f} s, {state})")
+    if joined:
+        print(f"{_show(joined[0])}  (the whole lecture, with {joined[1].name})")
+    print(f"{_show(index)}  (index of what was made)")
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    from studio.preview import preview
+
+    lecture = _load_lecture(args.lecture)
+    entries = _choose_scenes(args.scenes)
+    out_root = _out_root(args.out)
+    _check_system()
+    out_dir = out_root / lecture.name / "preview"
+    status = 0
+    for entry in entries:
+        started = time.monotonic()
+        result = preview(entry, lecture.path, out_dir, out_root / ".cache" / "Tex")
+        took = time.monotonic() - started
+        print(f"{_show(result.still)}  (last frame)")
+        print(f"{_show(result.storyboard)}  ({result.steps} steps, {result.duration:.1f} s of video; {took:.1f} s)")
+        for problem in result.layout_problems:
+            print(f"  layout: {problem}", file=sys.stderr)
+            status = EXIT_FAILED
+    return status
+
+
+def cmd_list() -> int:
+    durations = _known_durations()
+    entries = catalog.scenes()
+    width = max(len(e.name) for e in entries)
+    for e in entries:
+        d = durations.get(e.name)
+        length = f"{d:5.1f} s" if d is not None else "    ? s"
+        print(f"{e.name:<{width}}  {length}  {e.summary}")
+    if len(durations) < len(entries):
+        print("(? = not rendered yet: durations come from renders/default/*/index.json)", file=sys.stderr)
+    return 0
+
+
+def _known_durations() -> dict[str, float]:
+    found: dict[str, float] = {}
+    for index in sorted((ROOT / "renders" / "default").glob("*/index.json")):
+        try:
+            for s in json.loads(index.read_text()).get("scenes", []):
+                found.setdefault(s["name"], float(s["duration"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def cmd_test(pytest_args: list[str]) -> int:
+    return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    join_default = False
+    if not argv:
+        argv, join_default = ["render", "all"], True
+    if argv[0] == "test" and not set(argv[1:]) & {"-h", "--help"}:
+        return cmd_test(argv[1:])  # everything after `test` belongs to pytest
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "render":
+            return cmd_render(args, join_default or not args.scenes or args.scenes == ["all"])
+        if args.command == "preview":
+            return cmd_preview(args)
+        if args.command == "list":
+            return cmd_list()
+        parser.error(f"unknown command {args.command!r}")
+    except UsageError as e:
+        print(f"render.sh: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

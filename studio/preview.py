@@ -1,0 +1,84 @@
+"""Previews in seconds: the last frame as a PNG and a storyboard sheet with
+one small frame per step, built by constructing the scene with every
+animation skipped (no video is encoded)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from studio.catalog import SceneEntry
+from studio.runner import construct
+
+THUMB_WIDTH = 384
+COLUMNS = 4
+LABEL_HEIGHT = 26
+
+
+@dataclass(frozen=True)
+class Preview:
+    name: str
+    still: Path
+    storyboard: Path
+    steps: int
+    duration: float
+    layout_problems: tuple[str, ...]
+
+
+def storyboard_sheet(frames: list[tuple[str, Image.Image]], title: str) -> Image.Image:
+    """A grid of labelled thumbnails, in order."""
+    thumbs = [(label, img.resize((THUMB_WIDTH, THUMB_WIDTH * img.height // img.width))) for label, img in frames]
+    thumb_h = thumbs[0][1].height
+    cols = min(COLUMNS, len(thumbs))
+    rows = (len(thumbs) + cols - 1) // cols
+    pad = 8
+    header = 34
+    sheet = Image.new(
+        "RGB",
+        (pad + cols * (THUMB_WIDTH + pad), header + rows * (thumb_h + LABEL_HEIGHT + pad) + pad),
+        "#202020",
+    )
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=16)
+    draw.text((pad, 8), title, fill="#FFFFFF", font=ImageFont.load_default(size=20))
+    for i, (label, img) in enumerate(thumbs):
+        r, c = divmod(i, cols)
+        x = pad + c * (THUMB_WIDTH + pad)
+        y = header + r * (thumb_h + LABEL_HEIGHT + pad)
+        sheet.paste(img, (x, y))
+        draw.text((x + 2, y + thumb_h + 4), label, fill="#DDDDDD", font=font)
+    return sheet
+
+
+def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path) -> Preview:
+    """Write <Scene>.png (last frame) and <Scene>.storyboard.png into out_dir."""
+    from studio.texlock import share_tex_cache
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f"preview-{entry.name}-", dir=out_dir))
+    try:
+        share_tex_cache(tex_dir)
+        frames_dir = work / "frames"
+        scene = construct(entry, lecture_path, work / "media", check=True, storyboard_dir=frames_dir, pixel_height=540)
+        steps = json.loads((frames_dir / "steps.json").read_text()) if (frames_dir / "steps.json").exists() else []
+        frames = [
+            (f"{s['index']:02d} {s['name']}  ({s['time']:.1f}s)", Image.open(frames_dir / f"{s['index']:02d}.png"))
+            for s in steps
+        ]
+        if not frames:
+            raise RuntimeError(f"scene {entry.name} has no steps to preview")
+        still = out_dir / f"{entry.name}.png"
+        board = out_dir / f"{entry.name}.storyboard.png"
+        tmp_still, tmp_board = work / "still.png", work / "board.png"
+        frames[-1][1].save(tmp_still)
+        storyboard_sheet(frames, f"{entry.name}: {entry.summary}").save(tmp_board)
+        tmp_still.replace(still)
+        tmp_board.replace(board)
+        return Preview(entry.name, still, board, len(frames), scene.renderer.time, tuple(scene.layout_problems))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
