@@ -31,6 +31,7 @@ from manim import (
     SingleStringMathTex,
     Tex,
     Text,
+    ValueTracker,
     config,
 )
 
@@ -194,8 +195,8 @@ class LessonScene(Scene):
 def _visible(mob: Mobject) -> bool:
     family = mob.get_family()
     for m in family:
-        if not m.has_points():
-            continue
+        if isinstance(m, ValueTracker) or not m.has_points():
+            continue  # a tracker holds a number, it draws nothing
         fill = m.get_fill_opacity() if hasattr(m, "get_fill_opacity") else 1
         stroke = m.get_stroke_opacity() if hasattr(m, "get_stroke_opacity") else 1
         if fill > 0.01 or stroke > 0.01:

@@ -77,7 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_lecture(p)
     p.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
 
-    sub.add_parser("list", help="the scenes in lesson order", description="List scenes in lesson order.")
+    li = sub.add_parser(
+        "list", help="the scenes in lesson order", description="List the scenes in lesson order with their lengths."
+    )
+    _add_lecture(li)
     t = sub.add_parser("test", help="run the test suite", description="Run the tests (arguments go to pytest).")
     t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
     return parser
@@ -258,28 +261,45 @@ def cmd_preview(args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_list() -> int:
-    durations = _known_durations()
+def cmd_list(args: argparse.Namespace) -> int:
+    lecture = _load_lecture(args.lecture)
     entries = catalog.scenes()
+    durations = _durations(lecture, entries)
     width = max(len(e.name) for e in entries)
     for e in entries:
-        d = durations.get(e.name)
-        length = f"{d:5.1f} s" if d is not None else "    ? s"
-        print(f"{e.name:<{width}}  {length}  {e.summary}")
-    if len(durations) < len(entries):
-        print("(? = not rendered yet: durations come from renders/default/*/index.json)", file=sys.stderr)
+        d = durations[e.name]
+        print(f"{e.name:<{width}}  {'    ?' if d is None else f'{d:5.1f}'} s  {e.summary}")
     return 0
 
 
-def _known_durations() -> dict[str, float]:
-    found: dict[str, float] = {}
-    for index in sorted((ROOT / "renders" / "default").glob("*/index.json")):
+def _durations(lecture, entries: list[catalog.SceneEntry]) -> dict[str, float | None]:
+    """Each scene's length, measured by a fast construction and cached by its inputs."""
+    from studio.render import _sha, code_fingerprint, file_lock, write_atomic
+
+    cache_dir = ROOT / "renders" / ".cache"
+    cache_file = cache_dir / "durations.json"
+    lecture_bytes = lecture.path.read_bytes()
+    keys = {e.name: _sha(code_fingerprint(e.file).encode(), lecture_bytes, e.name.encode()) for e in entries}
+    with file_lock(cache_dir / "durations.lock"):
         try:
-            for s in json.loads(index.read_text()).get("scenes", []):
-                found.setdefault(s["name"], float(s["duration"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    return found
+            cache = json.loads(cache_file.read_text())
+        except (OSError, ValueError):
+            cache = {}
+        missing = [e for e in entries if keys[e.name] not in cache]
+        if missing:
+            from studio.runner import construct
+            from studio.texlock import share_tex_cache
+
+            print(f"(measuring {len(missing)} scene(s) once; later runs are instant)", file=sys.stderr)
+            share_tex_cache(cache_dir / "Tex")
+            with tempfile.TemporaryDirectory() as media:
+                for e in missing:
+                    try:
+                        cache[keys[e.name]] = construct(e, lecture.path, Path(media), check=False).renderer.time
+                    except Exception as error:  # a broken scene must not hide the others
+                        print(f"render.sh: {e.name} failed to build: {error}", file=sys.stderr)
+            write_atomic(cache_file, json.dumps(cache).encode())
+    return {e.name: cache.get(keys[e.name]) for e in entries}
 
 
 def cmd_test(pytest_args: list[str]) -> int:
@@ -301,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "preview":
             return cmd_preview(args)
         if args.command == "list":
-            return cmd_list()
+            return cmd_list(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as e:
         print(f"render.sh: {e}", file=sys.stderr)

@@ -71,6 +71,8 @@ def construct(
             }
         ),
     ):
-        scene = scene_cls()
+        # Skipped animations jump to their end state (updaters run once), so a
+        # step's end is exactly what a full render shows there.
+        scene = scene_cls(skip_animations=True)
         scene.render()
     return scene

@@ -1,0 +1,119 @@
+"""Engine values for the multi-neuron, digit, training and checking scenes
+(numpy only, no manim). Reached from manifest sources through the names
+`multi_data`, `digit_trace`, `digit_training` and `grad_checks` of
+scenes.values.namespace.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+import engine
+from engine.lecture import Lecture
+
+DIGIT_SIZES = (64, 16, 16, 10)
+SNAPSHOTS = 6  # networks shown while training (including before and after)
+
+
+def digit_example(lecture: Lecture) -> tuple[np.ndarray, np.ndarray, int]:
+    """The digit shown: its pixels x, its one-hot target y, its label."""
+    X, labels = engine.load_digits()
+    i = lecture.digits.example
+    return X[i], engine.one_hot(labels[i : i + 1])[0], int(labels[i])
+
+
+def digit_trace(lecture: Lecture) -> engine.Trace:
+    """The trained digit network run on the lecture's digit."""
+    x, y, _ = digit_example(lecture)
+    return engine.run(engine.digit_network(), x, y)
+
+
+def grad_scale(trace: engine.Trace, q: float = 95.0) -> float:
+    """The |∂C/∂w| drawn at full colour: a high percentile over every weight."""
+    allw = np.concatenate([np.abs(trace.layer(l).dC_dw[0]).ravel() for l in range(1, trace.L + 1)])
+    return float(np.percentile(allw, q)) or 1.0
+
+
+@dataclass(frozen=True, eq=False)
+class Training:
+    start: engine.Network
+    final: engine.Network
+    history: engine.TrainingHistory
+    snapshot_steps: tuple[int, ...]
+    traces: tuple[engine.Trace, ...]  # the shown digit through each snapshot
+    guesses: tuple[int, ...]  # the most active output neuron at each snapshot
+    acc_before: float
+    acc_after: float
+    total_steps: int
+
+
+def digit_training(lecture: Lecture) -> Training:
+    """Gradient descent on the training split from a random start."""
+    d = lecture.digits
+    X, labels = engine.load_digits()
+    train_idx, test_idx = engine.digit_split()
+    start = engine.Network.random(DIGIT_SIZES, seed=d.seed)
+    per_epoch = -(-len(train_idx) // d.batch_size)
+    total = d.epochs * per_epoch
+    # snapshots spaced more densely early, where the cost falls fastest
+    steps = sorted({int(round(total * (i / (SNAPSHOTS - 1)) ** 2)) for i in range(SNAPSHOTS)})
+    final, history = engine.train(
+        start,
+        X[train_idx],
+        engine.one_hot(labels[train_idx]),
+        epochs=d.epochs,
+        batch_size=d.batch_size,
+        learning_rate=d.learning_rate,
+        seed=d.seed,
+        snapshot_steps=tuple(steps),
+    )
+    x, y, _ = digit_example(lecture)
+    traces = tuple(engine.run(history.snapshot(s), x, y) for s in steps)
+    return Training(
+        start=start,
+        final=final,
+        history=history,
+        snapshot_steps=tuple(steps),
+        traces=traces,
+        guesses=tuple(int(np.argmax(t.a(t.L))) for t in traces),
+        acc_before=engine.accuracy(start, X[test_idx], labels[test_idx]),
+        acc_after=engine.accuracy(final, X[test_idx], labels[test_idx]),
+        total_steps=total,
+    )
+
+
+@dataclass(frozen=True)
+class GradCheck:
+    param: engine.Param
+    backprop: float
+    measured: float
+    log_rel: float  # log10 of the relative error (floored at 1e-16)
+
+
+def checked_params(trace: engine.Trace, j: int, k: int, count: int = 5) -> list[engine.Param]:
+    """The followed weight w_jk^(L), then from each layer (last first) the
+    weight and the bias with the largest gradient: a handful from every layer."""
+    net = trace.network
+    out = [engine.Param("w", net.L, j, k)]
+    for l in range(net.L, 0, -1):
+        gw, gb = np.abs(trace.layer(l).mean_dC_dw), np.abs(trace.layer(l).mean_dC_db)
+        jj, kk = np.unravel_index(int(np.argmax(gw)), gw.shape)
+        for p in (engine.Param("b", l, int(np.argmax(gb))), engine.Param("w", l, int(jj), int(kk))):
+            if p not in out:
+                out.append(p)
+    return out[:count]
+
+
+def grad_checks(lecture: Lecture, h: float = 1e-6) -> tuple[GradCheck, ...]:
+    m = lecture.multi
+    trace = engine.run(m.network, m.x, m.y)
+    out = []
+    for p in checked_params(trace, m.j, m.k):
+        g = trace.grad(p)
+        n = engine.numerical_gradient(m.network, m.x, m.y, p, h=h)
+        rel = abs(g - n) / max(abs(g), abs(n), 1e-8)
+        out.append(GradCheck(p, g, n, math.log10(max(rel, 1e-16))))
+    return tuple(out)

@@ -1,0 +1,1 @@
+"""Shared visual vocabulary of the lecture scenes (diagrams, formulas)."""

@@ -1,0 +1,624 @@
+"""The shared network diagram: neurons lit by their activations, edges
+coloured by the sign of their weights (or by any per-edge value, such as a
+gradient), flashes along the edges for a forward or backward pass.
+
+API (all layers numbered l = 0..L, neurons j zero-based, as in the engine):
+
+    d = NetworkDiagram(network, [trace.a(l) for l in range(L + 1)], theme,
+                       max_shown=16, height=5.5, width=9.0, show_values=True,
+                       neuron_radius=None,
+                       scene=self, source="multi_trace.a({l})[{j}]")
+        # `scene` + `source` (a template with {l} and {j}) record every number
+        # shown inside a neuron in the scene's manifest. Without them, call
+        # d.record_numbers(scene, source) yourself (or use d.shown_numbers()).
+        # activations=None draws empty neurons without numbers.
+
+    d.neuron(l, j)          the Circle (KeyError if neuron j of layer l is not shown)
+    d.value_label(l, j)     the DecimalNumber inside it, or None
+    d.layer(l)              VGroup of the shown neurons of layer l
+    d.shown(l)              indices of the shown neurons of layer l
+    d.edge(l, j, k)         the edge from neuron k of layer l-1 to neuron j of layer l
+                            (None if either end is hidden). In small diagrams
+                            (d.dense is False) it is the Line inside the diagram;
+                            in dense ones the edges of a layer are drawn as a few
+                            bucket VMobjects, and edge() returns a separate Line
+                            drawn over the edge (add it to the scene to highlight).
+    d.edges(l)              VGroup holding the edges of layer l
+    d.ellipsis(l), d.brace(l), d.size_label(l)   for layers larger than max_shown
+    d.animate_activations(acts, source=None)     Animation to new activations
+    d.set_activations(acts, source=None)         the same, immediately
+    d.animate_weights(network)                   edges recoloured/resized to new weights
+    d.color_edges_by(values_per_layer, scale)    Animation: edges coloured by any value
+        # values_per_layer: {l: array (n_l, n_{l-1})} or a list indexed l-1
+        # scale: the |value| drawn at full colour/width (None: the largest |value|)
+    d.forward_pass(run_time=None)                flashes along the edges, layer by layer
+    d.backward_pass(run_time=None)               the same from the output back to the input
+    d.flash_layer(l, reverse=False)              flashes along the edges of one layer
+    d.shown_numbers()       [(label, value, l, j), ...] numbers currently inside neurons
+    edge_style(u, theme)    (colour, width) of an edge for a value u in [-1, 1]
+
+Performance: a dense layer (more than `DENSE_EDGES` shown edges in the whole
+diagram) is drawn as 2 x EDGE_LEVELS VMobjects, one per (sign, strength) bucket,
+each with one straight subpath per edge. Recolouring rebuilds those few
+mobjects' points each frame (numpy), so the cost does not grow with the
+number of edges the way one Line per edge does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from manim import (
+    LEFT,
+    ORIGIN,
+    Animation,
+    AnimationGroup,
+    Brace,
+    Circle,
+    DecimalNumber,
+    Line,
+    ManimColor,
+    MathTex,
+    Mobject,
+    Succession,
+    VGroup,
+    VMobject,
+    interpolate_color,
+)
+
+from engine import Network
+from engine.notation import symbol_tex
+from scenes import style
+
+DENSE_EDGES = 200  # above this many shown edges, layers are drawn as colour buckets
+EDGE_LEVELS = 8  # strength levels per sign in a dense layer
+_LABELS: dict[tuple[str, str], DecimalNumber] = {}  # label templates by (text, colour)
+
+__all__ = ["DENSE_EDGES", "EDGE_LEVELS", "NetworkDiagram", "edge_style", "shown_indices"]
+
+
+def shown_indices(n: int, max_shown: int) -> tuple[list[int], int | None]:
+    """Neurons drawn for a layer of n (the top and bottom ones) and the slot of
+    the ellipsis between them (None when the whole layer is drawn)."""
+    if n <= max_shown:
+        return list(range(n)), None
+    top = math.ceil(max_shown / 2)
+    bottom = max_shown - top
+    return list(range(top)) + list(range(n - bottom, n)), top
+
+
+def _mix(a: str, b: str, t: float) -> ManimColor:
+    return interpolate_color(ManimColor(a), ManimColor(b), t)
+
+
+def edge_style(u: float, theme: style.Theme, widths: tuple[float, float]) -> tuple[str, float]:
+    """Colour and width of an edge whose value, divided by its scale, is u."""
+    m = min(abs(float(u)), 1.0)
+    base = theme.weight_pos if u >= 0 else theme.weight_neg
+    color = _mix(theme.background, base, 0.25 + 0.75 * m)
+    return color, widths[0] + (widths[1] - widths[0]) * m
+
+
+class _Ref:
+    """A reference that copies of a mobject share (not deep-copied): the scene
+    that records numbers, the diagram an edge layer belongs to."""
+
+    def __init__(self, target: Any):
+        self.target = target
+
+    def __call__(self) -> Any:
+        return self.target
+
+    def __copy__(self) -> _Ref:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> _Ref:
+        return self
+
+
+def _as_layer_dict(values: Mapping[int, Any] | Sequence[Any]) -> dict[int, np.ndarray]:
+    if isinstance(values, Mapping):
+        return {int(l): np.asarray(v, dtype=float) for l, v in values.items()}
+    return {l: np.asarray(v, dtype=float) for l, v in enumerate(values, start=1)}
+
+
+class _EdgeLayer(VGroup):
+    """The edges of one weight layer l between the shown neurons."""
+
+    def __init__(self, diagram: NetworkDiagram, l: int, dense: bool):
+        super().__init__()
+        self._diagram = _Ref(diagram)
+        self.l = l
+        self.dense = dense
+        self.rows = diagram.shown(l)  # j
+        self.cols = diagram.shown(l - 1)  # k
+        self.u = np.zeros((len(self.rows), len(self.cols)))  # value / scale in [-1, 1]
+        self.lines: dict[tuple[int, int], Line] = {}
+        theme = diagram.theme
+        if dense:
+            for sign_color in (theme.weight_pos, theme.weight_neg):
+                for level in range(EDGE_LEVELS):
+                    m = (level + 0.5) / EDGE_LEVELS
+                    color = _mix(theme.background, sign_color, 0.25 + 0.75 * m)
+                    width = diagram.edge_widths[0] + (diagram.edge_widths[1] - diagram.edge_widths[0]) * m
+                    bucket = VMobject(stroke_color=color, stroke_width=width, fill_opacity=0)
+                    self.add(bucket)
+        else:
+            starts, ends = self.geometry()
+            for a, j in enumerate(self.rows):
+                for b, k in enumerate(self.cols):
+                    line = Line(starts[a, b], ends[a, b], stroke_width=1)
+                    self.lines[(j, k)] = line
+                    self.add(line)
+
+    @property
+    def diagram(self) -> NetworkDiagram:
+        return self._diagram()
+
+    def geometry(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start (layer l-1 side) and end points of every edge, from the live
+        neuron positions (so a moved or scaled diagram stays right)."""
+        d = self.diagram
+        c_from = np.array([d.neuron(self.l - 1, k).get_center() for k in self.cols])
+        c_to = np.array([d.neuron(self.l, j).get_center() for j in self.rows])
+        r_from = np.array([d.neuron(self.l - 1, k).width / 2 for k in self.cols])
+        r_to = np.array([d.neuron(self.l, j).width / 2 for j in self.rows])
+        vec = c_to[:, None, :] - c_from[None, :, :]
+        unit = vec / np.maximum(np.linalg.norm(vec, axis=2, keepdims=True), 1e-9)
+        starts = c_from[None, :, :] + unit * r_from[None, :, None]
+        ends = c_to[:, None, :] - unit * r_to[:, None, None]
+        return starts, ends
+
+    def apply(self, u: np.ndarray) -> None:
+        """Draw the edges for normalised values u (shape rows x cols)."""
+        self.u = np.clip(np.asarray(u, dtype=float), -1.0, 1.0)
+        theme = self.diagram.theme
+        if not self.dense:
+            for a, j in enumerate(self.rows):
+                for b, k in enumerate(self.cols):
+                    color, width = edge_style(self.u[a, b], theme, self.diagram.edge_widths)
+                    self.lines[(j, k)].set_stroke(color=color, width=width, opacity=1)
+            return
+        starts, ends = self.geometry()
+        starts, ends = starts.reshape(-1, 3), ends.reshape(-1, 3)
+        flat = self.u.reshape(-1)
+        level = np.minimum((np.abs(flat) * EDGE_LEVELS).astype(int), EDGE_LEVELS - 1)
+        bucket = np.where(flat >= 0, 0, EDGE_LEVELS) + level
+        t = np.array([0.0, 1 / 3, 2 / 3, 1.0])[None, :, None]
+        for i, mob in enumerate(self.submobjects):
+            sel = bucket == i
+            if not sel.any():
+                mob.clear_points()
+                continue
+            s, e = starts[sel], ends[sel]
+            pts = s[:, None, :] + (e - s)[:, None, :] * t  # straight cubic per edge
+            mob.set_points(pts.reshape(-1, 3))
+
+    def line_for(self, j: int, k: int) -> Line:
+        if not self.dense:
+            return self.lines[(j, k)]
+        starts, ends = self.geometry()
+        a, b = self.rows.index(j), self.cols.index(k)
+        color, width = edge_style(self.u[a, b], self.diagram.theme, self.diagram.edge_widths)
+        return Line(starts[a, b], ends[a, b], stroke_color=color, stroke_width=width)
+
+
+class _EdgeMorph(Animation):
+    """Edges of some layers going from their current values to new ones
+    (the animated mobject is the diagram's whole edge group, which is in the
+    scene, so nothing is added to the scene's top level)."""
+
+    def __init__(self, group: VGroup, layers: dict[_EdgeLayer, np.ndarray], **kwargs):
+        self.targets = layers
+        super().__init__(group, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()  # nothing to copy: the start is the stored values
+
+    def begin(self) -> None:
+        self.starts = {layer: layer.u.copy() for layer in self.targets}
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = self.rate_func(alpha)
+        for layer, target in self.targets.items():
+            start = self.starts[layer]
+            layer.apply(start + (target - start) * t)
+
+
+class _Flash(Animation):
+    """A short bright segment travelling along every edge of one layer."""
+
+    def __init__(
+        self, layer: _EdgeLayer, color: str, width: float, reverse: bool = False, tail: float = 0.35, **kwargs
+    ):
+        self.layer = layer
+        self.reverse = reverse
+        self.tail = tail
+        starts, ends = layer.geometry()
+        self.s, self.e = starts.reshape(-1, 3), ends.reshape(-1, 3)
+        if reverse:
+            self.s, self.e = self.e, self.s
+        mob = VMobject(stroke_color=color, stroke_width=width, fill_opacity=0)
+        super().__init__(mob, remover=True, introducer=True, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        a = self.rate_func(alpha) * (1 + self.tail)
+        lo, hi = max(a - self.tail, 0.0), min(a, 1.0)
+        if hi - lo < 1e-3:
+            self.mobject.clear_points()
+            return
+        p0 = self.s + (self.e - self.s) * lo
+        p1 = self.s + (self.e - self.s) * hi
+        t = np.array([0.0, 1 / 3, 2 / 3, 1.0])[None, :, None]
+        pts = p0[:, None, :] + (p1 - p0)[:, None, :] * t
+        self.mobject.set_points(pts.reshape(-1, 3))
+
+
+class _FillMorph(Animation):
+    """Neurons' fill opacities going to new values (no copies of the neurons)."""
+
+    def __init__(self, group: VGroup, neurons: list[Circle], targets: list[float], color: str, **kwargs):
+        self.neurons, self.targets, self.color = neurons, targets, color
+        super().__init__(group, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()
+
+    def begin(self) -> None:
+        self.starts = [c.get_fill_opacity() for c in self.neurons]
+        super().begin()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = self.rate_func(alpha)
+        for c, a, b in zip(self.neurons, self.starts, self.targets, strict=True):
+            c.set_fill(self.color, opacity=a + (b - a) * t)
+
+
+class _Crossfade(Animation):
+    """Replace the content of a slot (a VGroup) by fading out, then in."""
+
+    def __init__(self, slot: VGroup, new: Mobject | None, **kwargs):
+        self.slot = slot
+        self.old = slot.submobjects[0] if slot.submobjects else None
+        self.new = new
+        super().__init__(slot, **kwargs)
+
+    def create_starting_mobject(self) -> Mobject:
+        return Mobject()
+
+    def interpolate_mobject(self, alpha: float) -> None:
+        t = round(self.rate_func(alpha) * 8) / 8  # a few opacity levels: restyling text is slow
+        if t == getattr(self, "_last", None):
+            return
+        self._last = t
+        if t < 0.5:
+            if self.old is not None:
+                self.slot.submobjects = [self.old]
+                self.old.set_opacity(1 - 2 * t)
+        else:
+            if self.old is not None:
+                self.old.set_opacity(0)
+            self.slot.submobjects = [self.new] if self.new is not None else []
+            if self.new is not None:
+                self.new.set_opacity(2 * t - 1)
+
+    def finish(self) -> None:
+        super().finish()
+        self.slot.submobjects = [self.new] if self.new is not None else []
+        if self.new is not None:
+            self.new.set_opacity(1)
+
+
+class NetworkDiagram(VGroup):
+    """A feed-forward network drawn the lesson's way (see the module docstring)."""
+
+    def __init__(
+        self,
+        network: Network,
+        activations: Sequence[np.ndarray] | None,
+        theme: style.Theme,
+        *,
+        max_shown: int = 16,
+        height: float = 5.5,
+        width: float = 9.0,
+        show_values: bool = True,
+        neuron_radius: float | None = None,
+        weight_scale: float | None = None,
+        edge_widths: tuple[float, float] | None = None,
+        scene: Any = None,
+        source: str | None = None,
+        min_text_height: float = 0.06,
+    ):
+        super().__init__()
+        self.network = network
+        self.theme = theme
+        self.sizes = network.sizes
+        self.L = network.L
+        self.max_shown = max_shown
+        self.show_values = show_values
+        self.min_text_height = min_text_height
+        self._scene = _Ref(scene)
+        self._source = source
+        self._shown: list[list[int]] = []
+        self._gap: list[int | None] = []
+        for n in self.sizes:
+            idx, gap = shown_indices(n, max_shown)
+            self._shown.append(idx)
+            self._gap.append(gap)
+        n_edges = sum(len(self._shown[l]) * len(self._shown[l - 1]) for l in range(1, self.L + 1))
+        self.dense = n_edges > DENSE_EDGES
+        if edge_widths is None:
+            lo, hi = style.SIZES.edge_min_width, style.SIZES.edge_max_width
+            if n_edges > 60:
+                hi = 3.0 if not self.dense else 2.2
+                lo = 0.4
+            edge_widths = (lo, hi)
+        self.edge_widths = edge_widths
+        self.weight_scale = weight_scale or max(float(np.max(np.abs(W))) for W in network.weights) or 1.0
+
+        # geometry: one vertical slot per shown neuron (+ one for an ellipsis)
+        slots = max(len(s) + (g is not None) for s, g in zip(self._shown, self._gap, strict=True))
+        spacing = min(height / max(slots, 1), 1.1)
+        r = neuron_radius if neuron_radius is not None else min(style.SIZES.neuron_radius, 0.4 * spacing)
+        spacing = max(spacing, 2.3 * r)
+        self.radius = r
+        xs = np.linspace(-width / 2 + r, width / 2 - r, self.L + 1)
+
+        self._neurons: dict[tuple[int, int], Circle] = {}
+        self._layers: list[VGroup] = []
+        self._slots: dict[tuple[int, int], VGroup] = {}
+        self._ellipses: dict[int, Mobject] = {}
+        self._braces: dict[int, Brace] = {}
+        self._size_labels: dict[int, Mobject] = {}
+        neurons = VGroup()
+        extras = VGroup()
+        for l, idx in enumerate(self._shown):
+            gap = self._gap[l]
+            n_slots = len(idx) + (gap is not None)
+            ys = ((n_slots - 1) / 2 - np.arange(n_slots)) * spacing
+            group = VGroup()
+            for pos, j in enumerate(idx):
+                slot = pos + (1 if gap is not None and pos >= gap else 0)
+                c = Circle(radius=r, stroke_color=theme.ink, stroke_width=1.5 if r > 0.2 else 1.0)
+                c.set_fill(theme.neuron_fill, opacity=0)
+                c.move_to([xs[l], ys[slot], 0])
+                self._neurons[(l, j)] = c
+                group.add(c)
+            self._layers.append(group)
+            neurons.add(group)
+            if gap is not None:
+                dots = MathTex(r"\vdots", color=theme.muted, font_size=style.SIZES.tex)
+                dots.scale_to_fit_height(min(0.9 * spacing, 0.6))
+                dots.move_to([xs[l], ys[gap], 0])
+                brace = Brace(VGroup(group, dots), direction=LEFT, color=theme.muted, buff=0.1)
+                count = MathTex(str(self.sizes[l]), color=theme.muted, font_size=style.SIZES.tex_small)
+                brace.put_at_tip(count, buff=0.1)
+                self._ellipses[l], self._braces[l], self._size_labels[l] = dots, brace, count
+                extras.add(dots, brace, count)
+
+        self.edge_layers: dict[int, _EdgeLayer] = {}
+        edges = VGroup()
+        for l in range(1, self.L + 1):
+            layer = _EdgeLayer(self, l, self.dense)
+            self.edge_layers[l] = layer
+            edges.add(layer)
+        labels = VGroup()
+        for key in self._neurons:
+            slot = VGroup()
+            self._slots[key] = slot
+            labels.add(slot)
+        self.edge_group, self.neuron_group, self.label_group, self.extras = edges, neurons, labels, extras
+        self.add(edges, neurons, labels, extras)
+        for l in range(1, self.L + 1):
+            self.edge_layers[l].apply(self._weight_u(network, l))
+        self.activations: list[np.ndarray] | None = None
+        if activations is not None:
+            self.set_activations(activations, source=source)
+        self.move_to(ORIGIN)
+
+    # --- lookup ---------------------------------------------------------------
+    def shown(self, l: int) -> list[int]:
+        return self._shown[l]
+
+    def neuron(self, l: int, j: int) -> Circle:
+        try:
+            return self._neurons[(l, j)]
+        except KeyError:
+            raise KeyError(f"neuron {j} of layer {l} is not shown (shown: {self._shown[l]})") from None
+
+    def value_label(self, l: int, j: int) -> Mobject | None:
+        slot = self._slots.get((l, j))
+        return slot.submobjects[0] if slot is not None and slot.submobjects else None
+
+    def layer(self, l: int) -> VGroup:
+        return self._layers[l]
+
+    def edges(self, l: int) -> VGroup:
+        return self.edge_layers[l]
+
+    def edge(self, l: int, j: int, k: int) -> Mobject | None:
+        if (l, j) not in self._neurons or (l - 1, k) not in self._neurons:
+            return None
+        return self.edge_layers[l].line_for(j, k)
+
+    def ellipsis(self, l: int) -> Mobject | None:
+        return self._ellipses.get(l)
+
+    def brace(self, l: int) -> Brace | None:
+        return self._braces.get(l)
+
+    def size_label(self, l: int) -> Mobject | None:
+        return self._size_labels.get(l)
+
+    # --- activations ---------------------------------------------------------
+    def _label(self, l: int, j: int, value: float) -> DecimalNumber | None:
+        if not self.show_values:
+            return None
+        bright = float(np.clip(value, 0, 1)) > 0.5
+        color = self.theme.neuron_text_bright if bright else self.theme.ink
+        key = (f"{value:.{style.DECIMALS}f}", str(color))
+        if key not in _LABELS:  # building a DecimalNumber is slow; equal texts are copies
+            _LABELS[key] = DecimalNumber(
+                value, num_decimal_places=style.DECIMALS, font_size=style.SIZES.neuron_text, color=color
+            )
+        mob = _LABELS[key].copy()
+        mob.number = value  # the same text; get_value() gives the exact activation
+        limit = 1.55 * self.radius
+        if mob.width > limit:
+            mob.scale_to_fit_width(limit)
+        if mob.height < self.min_text_height:
+            return None
+        mob.move_to(self.neuron(l, j))
+        return mob
+
+    def _check_activations(self, activations: Sequence[np.ndarray]) -> list[np.ndarray]:
+        acts = [np.asarray(a, dtype=float).reshape(-1) for a in activations]
+        if len(acts) != self.L + 1 or any(a.size != n for a, n in zip(acts, self.sizes, strict=True)):
+            raise ValueError(
+                f"activations: expected {self.L + 1} layers of sizes {self.sizes}, got sizes {[a.size for a in acts]}"
+            )
+        return acts
+
+    def _record(self, source: str | None) -> None:
+        if self._scene() is not None and source is not None:
+            self.record_numbers(self._scene(), source)
+
+    def set_activations(self, activations: Sequence[np.ndarray], source: str | None = None) -> None:
+        """Light the neurons and write their values now (no animation)."""
+        acts = self._check_activations(activations)
+        self.activations = acts
+        for (l, j), c in self._neurons.items():
+            c.set_fill(self.theme.neuron_fill, opacity=float(np.clip(acts[l][j], 0, 1)))
+            label = self._label(l, j, acts[l][j])
+            self._slots[(l, j)].submobjects = [label] if label is not None else []
+        self._record(source)
+
+    def animate_activations(self, activations: Sequence[np.ndarray], source: str | None = None, **kwargs) -> Animation:
+        """Neurons fade to new activations, their numbers cross-fade. With the
+        diagram's scene and `source`, the new numbers are recorded now."""
+        acts = self._check_activations(activations)
+        self.activations = acts
+        anims: list[Animation] = []
+        new_labels: dict[tuple[int, int], Mobject | None] = {}
+        keys = list(self._neurons)
+        anims.append(
+            _FillMorph(
+                self.neuron_group,
+                [self._neurons[key] for key in keys],
+                [float(np.clip(acts[l][j], 0, 1)) for (l, j) in keys],
+                self.theme.neuron_fill,
+            )
+        )
+        for l, j in keys:
+            new_labels[(l, j)] = self._label(l, j, acts[l][j])
+            anims.append(_Crossfade(self._slots[(l, j)], new_labels[(l, j)]))
+        if self._scene() is not None and source is not None:
+            self._record_labels(self._scene(), source, new_labels)
+        kwargs.setdefault("run_time", style.TIMINGS.transform)
+        return AnimationGroup(*anims, **kwargs)
+
+    def clear_activations(self, **kwargs) -> Animation:
+        """Empty neurons, no numbers."""
+        anims: list[Animation] = []
+        for key, c in self._neurons.items():
+            anims.append(c.animate.set_fill(self.theme.neuron_fill, opacity=0))
+            anims.append(_Crossfade(self._slots[key], None))
+        self.activations = None
+        return AnimationGroup(*anims, **kwargs)
+
+    # --- numbers for the manifest -------------------------------------------
+    @staticmethod
+    def value_name(l: int, j: int) -> str:
+        """a_j^{(l)} (x_j for the input layer)."""
+        return symbol_tex("a", l, (j,), multi=True) if l > 0 else symbol_tex("x", None, (j,), multi=True)
+
+    def shown_numbers(self) -> list[tuple[str, float, int, int]]:
+        """(label, value, l, j) of every number currently written in a neuron."""
+        if self.activations is None:
+            return []
+        return [
+            (self.value_name(l, j), float(self.activations[l][j]), l, j)
+            for (l, j), slot in self._slots.items()
+            if slot.submobjects
+        ]
+
+    def record_numbers(self, scene: Any, source: str) -> None:
+        """Record every number inside a neuron with `scene.record` (source: the
+        template with {l} and {j} filled in) and register the labels."""
+        self._record_labels(scene, source, {key: self.value_label(*key) for key in self._slots})
+
+    def _record_labels(self, scene: Any, source: str, labels: dict[tuple[int, int], Mobject | None]) -> None:
+        for (l, j), label in labels.items():
+            if label is None:
+                continue
+            scene.record(self.activations[l][j], label=self.value_name(l, j), source=source.format(l=l, j=j))
+            scene.registered(label)
+
+    # --- edges ---------------------------------------------------------------
+    def _weight_u(self, network: Network, l: int) -> np.ndarray:
+        W = network.W(l)
+        rows, cols = self._shown[l], self._shown[l - 1]
+        return W[np.ix_(rows, cols)] / self.weight_scale
+
+    def animate_weights(self, network: Network, **kwargs) -> Animation:
+        """Edges recoloured and resized to another network's weights (same
+        sizes, same scale as the diagram's own weights)."""
+        if network.sizes != self.sizes:
+            raise ValueError(f"network: expected sizes {self.sizes}, got {network.sizes}")
+        self.network = network
+        targets = {self.edge_layers[l]: self._weight_u(network, l) for l in range(1, self.L + 1)}
+        kwargs.setdefault("run_time", style.TIMINGS.transform)
+        return _EdgeMorph(self.edge_group, targets, **kwargs)
+
+    def set_weights(self, network: Network) -> None:
+        self.network = network
+        for l in range(1, self.L + 1):
+            self.edge_layers[l].apply(self._weight_u(network, l))
+
+    def edge_values(
+        self, values_per_layer: Mapping[int, Any] | Sequence[Any], scale: float | None = None
+    ) -> dict[_EdgeLayer, np.ndarray]:
+        vals = _as_layer_dict(values_per_layer)
+        if scale is None:
+            scale = max(float(np.max(np.abs(v))) for v in vals.values()) or 1.0
+        out = {}
+        for l, v in vals.items():
+            want = (self.sizes[l], self.sizes[l - 1])
+            if v.shape != want:
+                raise ValueError(f"values for layer {l}: expected shape {want}, got {v.shape}")
+            out[self.edge_layers[l]] = v[np.ix_(self._shown[l], self._shown[l - 1])] / scale
+        return out
+
+    def color_edges_by(
+        self, values_per_layer: Mapping[int, Any] | Sequence[Any], scale: float | None = None, **kwargs
+    ) -> Animation:
+        """Edges coloured by any per-edge value (blue positive, red negative,
+        stronger and wider with |value| / scale)."""
+        kwargs.setdefault("run_time", style.TIMINGS.transform)
+        return _EdgeMorph(self.edge_group, self.edge_values(values_per_layer, scale), **kwargs)
+
+    def set_edges_by(self, values_per_layer: Mapping[int, Any] | Sequence[Any], scale: float | None = None) -> None:
+        for layer, u in self.edge_values(values_per_layer, scale).items():
+            layer.apply(u)
+
+    def flash_layer(self, l: int, reverse: bool = False, **kwargs) -> Animation:
+        kwargs.setdefault("run_time", style.TIMINGS.flash)
+        width = max(self.edge_widths[1] * 0.8, 2.0)
+        return _Flash(self.edge_layers[l], self.theme.highlight, width, reverse=reverse, **kwargs)
+
+    def forward_pass(self, run_time: float | None = None) -> Animation:
+        """Flashes along the edges, layer by layer from the input."""
+        each = (run_time / self.L) if run_time else style.TIMINGS.flash
+        return Succession(*(self.flash_layer(l, run_time=each) for l in range(1, self.L + 1)))
+
+    def backward_pass(self, run_time: float | None = None) -> Animation:
+        """Flashes along the edges from the output back to the input."""
+        each = (run_time / self.L) if run_time else style.TIMINGS.flash
+        return Succession(*(self.flash_layer(l, reverse=True, run_time=each) for l in range(self.L, 0, -1)))
