@@ -32,11 +32,13 @@ from manim import (
     Tex,
     Text,
     ValueTracker,
+    VMobject,
     config,
 )
 
 from engine.lecture import Lecture, lecture_from_env
 from scenes import style
+from scenes.vocab.camera import FastEdgeCamera
 
 STORYBOARD_ENV = "BACKPROP_STORYBOARD"
 CHECK_ENV = "BACKPROP_CHECK"
@@ -63,6 +65,10 @@ class LessonScene(Scene):
 
     lecture: Lecture
     theme: style.Theme
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("camera_class", FastEdgeCamera)
+        super().__init__(**kwargs)
 
     def setup(self) -> None:
         self.lecture = lecture_from_env()
@@ -197,9 +203,9 @@ def _visible(mob: Mobject) -> bool:
     for m in family:
         if isinstance(m, ValueTracker) or not m.has_points():
             continue  # a tracker holds a number, it draws nothing
-        fill = m.get_fill_opacity() if hasattr(m, "get_fill_opacity") else 1
-        stroke = m.get_stroke_opacity() if hasattr(m, "get_stroke_opacity") else 1
-        if fill > 0.01 or stroke > 0.01:
+        if not isinstance(m, VMobject):
+            return True  # an image: drawn as it is
+        if m.get_fill_opacity() > 0.01 or m.get_stroke_opacity() > 0.01:
             return True
     return False
 

@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenes", nargs="+", metavar="SCENE", help="scene names, or `all`")
     _add_lecture(p)
     p.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
+    p.add_argument("--frames", action="store_true", help="also keep every step's full frame in <Scene>.steps/")
 
     li = sub.add_parser(
         "list", help="the scenes in lesson order", description="List the scenes in lesson order with their lengths."
@@ -251,7 +252,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     status = 0
     for entry in entries:
         started = time.monotonic()
-        result = preview(entry, lecture.path, out_dir, out_root / ".cache" / "Tex")
+        result = preview(entry, lecture.path, out_dir, out_root / ".cache" / "Tex", keep_frames=args.frames)
         took = time.monotonic() - started
         print(f"{_show(result.still)}  (last frame)")
         print(f"{_show(result.storyboard)}  ({result.steps} steps, {result.duration:.1f} s of video; {took:.1f} s)")

@@ -55,8 +55,9 @@ def storyboard_sheet(frames: list[tuple[str, Image.Image]], title: str) -> Image
     return sheet
 
 
-def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path) -> Preview:
-    """Write <Scene>.png (last frame) and <Scene>.storyboard.png into out_dir."""
+def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path, keep_frames: bool = False) -> Preview:
+    """Write <Scene>.png (last frame) and <Scene>.storyboard.png into out_dir;
+    with keep_frames, every step's full frame too, in <Scene>.steps/."""
     from studio.texlock import share_tex_cache
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -79,6 +80,12 @@ def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path)
         storyboard_sheet(frames, f"{entry.name}: {entry.summary}").save(tmp_board)
         tmp_still.replace(still)
         tmp_board.replace(board)
+        if keep_frames:
+            steps_dir = out_dir / f"{entry.name}.steps"
+            shutil.rmtree(steps_dir, ignore_errors=True)
+            steps_dir.mkdir()
+            for s in steps:
+                (frames_dir / f"{s['index']:02d}.png").replace(steps_dir / f"{s['index']:02d}-{s['name']}.png")
         return Preview(entry.name, still, board, len(frames), scene.renderer.time, tuple(scene.layout_problems))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -122,7 +122,6 @@ def code_fingerprint(scene_file: Path) -> str:
     import manim
 
     files = project_dependencies(scene_file) | {p for p in ROOT.glob("assets/*/*") if p.is_file()}
-    files |= {ROOT / "studio" / "worker.py", ROOT / "studio" / "texlock.py"}
     return _sha(
         manim.__version__.encode(),
         *(p.relative_to(ROOT).as_posix().encode() + p.read_bytes() for p in sorted(files) if p.suffix != ".toml"),

@@ -70,3 +70,11 @@ def test_clean_scene_has_steps_captions_and_storyboard(tmp_path: Path) -> None:
     assert scene.steps == ["one", "two"]
     assert [(round(s, 2), round(d, 2), t) for s, d, t in scene.captions] == [(0, 1, "first"), (1, 1, "second")]
     assert sorted(p.name for p in (tmp_path / "sb").glob("*.png")) == ["01.png", "02.png"]
+
+
+def test_captions_off_writes_none(tmp_path: Path) -> None:
+    quiet = tmp_path / "quiet.toml"
+    quiet.write_text("captions = false\n")
+    entry = SceneEntry("Clean", "test_base", Path(__file__), 0, "")
+    scene = construct(entry, quiet, tmp_path / "media")
+    assert scene.steps == ["one", "two"] and scene.captions == []

@@ -16,6 +16,7 @@ from PIL import Image
 
 from studio.catalog import SCENES_DIR, _entries_of
 from studio.runner import construct
+from studio.texlock import share_tex_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -58,7 +59,8 @@ def _compare(frame: np.ndarray, name: str) -> None:
 )
 def test_golden_still(scene, lecture, step, tmp_path, tex_cache):
     sb = tmp_path / "sb"
-    s = construct(_entry(scene), ROOT / "assets" / "lectures" / f"{lecture}.toml", tex_cache,
+    share_tex_cache(tex_cache)
+    s = construct(_entry(scene), ROOT / "assets" / "lectures" / f"{lecture}.toml", tmp_path / "media",
                   storyboard_dir=sb, pixel_height=HEIGHT)
     assert s.layout_problems == []
     index = s.steps.index(step) + 1

@@ -135,3 +135,153 @@ def test_animations_end_on_the_new_state() -> None:
     assert d.neuron(2, 0).get_fill_opacity() == pytest.approx(1 - ACTS[2][0])
     assert d.value_label(2, 0).get_value() == pytest.approx(1 - ACTS[2][0])
     assert d.value_label(2, 0) in d.get_family()
+
+
+# --- EdgeBundle, FastEdgeCamera, the split of moving edges ----------------------
+
+DRY = {"dry_run": True, "disable_caching": True, "verbosity": "ERROR", "progress_bar": "none"}
+
+
+def _random_edges(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    s = np.column_stack([rng.uniform(-6, -1, n), rng.uniform(-3, 3, n), np.zeros(n)])
+    e = np.column_stack([rng.uniform(1, 6, n), rng.uniform(-3, 3, n), np.zeros(n)])
+    rgba = np.column_stack([rng.uniform(0, 1, (n, 3)), rng.uniform(0.3, 1, n)])
+    return s, e, rgba, rng.uniform(0.5, 6, n)
+
+
+def test_fast_camera_draws_a_bundle_like_the_default_camera_draws_lines() -> None:
+    from manim import Camera, Circle, tempconfig
+
+    from scenes.vocab.camera import FastEdgeCamera
+    from scenes.vocab.edges import EdgeBundle
+
+    s, e, rgba, w = _random_edges(30)
+    with tempconfig({"pixel_width": 256, "pixel_height": 144}):
+        for fade in (1.0, 0.4):
+            bundle = EdgeBundle(s, e, colors=rgba, widths=w).set_opacity(fade)
+            lines = [
+                Line(s[i], e[i], stroke_width=w[i]).set_stroke(
+                    color=ManimColor(rgba[i, :3].tolist()), opacity=rgba[i, 3] * fade
+                )
+                for i in range(len(s))
+            ]
+            ring = Circle(radius=1.5, stroke_width=8, color="#FFCC00")  # drawn over the edges by both
+            fast, slow = FastEdgeCamera(), Camera()
+            fast.capture_mobjects([bundle, ring])
+            slow.capture_mobjects([*lines, ring])
+            diff = np.abs(fast.pixel_array.astype(int) - slow.pixel_array.astype(int))
+            assert diff.max() <= 3, f"opacity {fade}: max difference {diff.max()}"
+            assert (diff > 0).mean() < 0.01
+            assert slow.pixel_array.any()  # something was drawn
+
+
+def test_edge_bundle_interpolates_its_edge_arrays_and_copies_them() -> None:
+    from scenes.vocab.edges import EdgeBundle
+
+    s, e, rgba, w = _random_edges(5)
+    a = EdgeBundle(s, e, colors=rgba, widths=w)
+    b = a.copy().set_edge_colors("#FF0000").set_edge_widths(w * 2)
+    assert b.edge_rgbas is not a.edge_rgbas and np.allclose(a.edge_rgbas, rgba)  # the copy is independent
+    mid = a.copy()
+    mid.interpolate(a, b, 0.5)
+    assert np.allclose(mid.edge_rgbas, (rgba + b.edge_rgbas) / 2)
+    assert np.allclose(mid.edge_widths, 1.5 * w)
+    assert np.allclose(mid.starts, s) and np.allclose(mid.ends, e)
+    mid.interpolate(a, b, 1.0)
+    assert np.allclose(mid.edge_rgbas, b.edge_rgbas) and mid.edge_rgbas is not b.edge_rgbas
+    c = a.copy().become(b)
+    assert np.allclose(c.edge_widths, b.edge_widths)
+    # subset and join keep the edges, in order
+    part1, part2 = a.subset([0, 2, 4]), a.subset(np.array([False, True, False, True, False]))
+    joined = EdgeBundle.join(part1, part2)
+    order = [0, 2, 4, 1, 3]
+    assert np.allclose(joined.starts, s[order]) and np.allclose(joined.edge_rgbas, rgba[order])
+    # opacity multiplies, set_stroke colours every edge
+    faded = a.copy().set_opacity(0.5)
+    assert faded.get_stroke_opacity() == pytest.approx(0.5) and np.allclose(faded.edge_rgbas, rgba)
+    red = a.copy().set_stroke("#FF0000", width=3)
+    assert np.allclose(red.edge_rgbas[:, :3], [1, 0, 0]) and np.allclose(red.edge_widths, 3)
+
+
+def test_edge_bundle_animates_edge_by_edge_in_a_scene() -> None:
+    from manim import Create, Scene, Transform, tempconfig
+
+    from scenes.vocab.edges import EdgeBundle
+
+    s, e, rgba, w = _random_edges(6)
+
+    class S(Scene):
+        def construct(self):
+            self.b = EdgeBundle(s, e, colors=rgba, widths=w)
+            self.play(Create(self.b), run_time=0.2)
+            self.play(self.b.animate.set_edge_widths(np.arange(6.0)), run_time=0.2)
+            self.play(Transform(self.b, self.b.copy().set_edge_colors("#00FF00")), run_time=0.2)
+
+    with tempconfig(DRY):
+        sc = S()
+        sc.render()
+    assert np.allclose(sc.b.edge_widths, np.arange(6.0))
+    assert np.allclose(sc.b.edge_rgbas[:, :3], [0, 1, 0])
+    assert np.allclose(sc.b.starts, s) and np.allclose(sc.b.ends, e)
+
+
+def _dense():
+    net = engine.Network.random((784, 16, 16, 10), seed=0)
+    return net, NetworkDiagram(net, None, style.DARK)
+
+
+def test_a_recolour_moves_only_the_changing_edges_and_merges_them_back() -> None:
+    from manim import Scene, tempconfig
+
+    from scenes.vocab.network import edge_levels, edge_styles
+
+    net, d = _dense()
+    layer = d.edges(3)
+    total = layer.u.size
+    new = net.W(3).copy()
+    new[:5, :] *= -1  # 5 rows x 16 columns change
+    anim = d.animate_weights(engine.Network([*net.weights[:2], new], net.biases))
+    assert layer.bundle.n_edges + layer.moving.n_edges == total
+    assert layer.moving.n_edges == 5 * 16 and layer.moving in d.moving_group
+    assert d.edges(1).moving.n_edges == 0 and d.edges(1).moving not in d.moving_group
+    # every edge still drawn once: static + moving hold all the geometry
+    starts, _ = layer.geometry()
+    both = np.concatenate([layer.bundle.starts, layer.moving.starts])
+    assert sorted(map(tuple, both.round(6))) == sorted(map(tuple, starts.reshape(-1, 3).round(6)))
+    seen = {}
+
+    class S(Scene):
+        def construct(self):
+            self.add(d)
+            self.play(anim, run_time=0.3)
+
+        def begin_animations(self):
+            super().begin_animations()
+            seen["moving"] = list(self.moving_mobjects)
+
+    with tempconfig(DRY):
+        S().render()
+    assert layer.moving in seen["moving"]
+    assert all(d.edges(l).bundle not in seen["moving"] for l in (1, 2, 3))  # the static edges are not redrawn
+    # merged back, with the new colours
+    assert layer.bundle.n_edges == total and len(d.moving_group.submobjects) == 0
+    u = new[np.ix_(d.shown(3), d.shown(2))] / d.weight_scale
+    rgba, width = edge_styles(u, style.DARK, d.edge_widths, levels=True)
+    order = layer.bundle_index
+    assert sorted(order) == list(range(total))
+    assert np.allclose(layer.bundle.edge_rgbas, rgba[order]) and np.allclose(layer.bundle.edge_widths, width[order])
+    assert list(edge_levels(u.reshape(-1)[order])) == sorted(edge_levels(u))  # strongest of each sign on top
+    want, _ = edge_style(new[2, 3] / d.weight_scale, style.DARK, d.edge_widths)
+    assert _hex(d.edge(3, 2, 3).get_stroke_color()) == _hex(want)
+
+
+def test_dense_diagrams_copy_with_all_their_edges() -> None:
+    _, d = _dense()
+    c = d.copy()
+    for l in (1, 2, 3):
+        assert c.edges(l).bundle.n_edges == d.edges(l).bundle.n_edges
+        assert c.edges(l).bundle is not d.edges(l).bundle
+        assert np.allclose(c.edges(l).bundle.edge_rgbas, d.edges(l).bundle.edge_rgbas)
+    c.shift([1, 0, 0])
+    assert np.allclose(c.edges(1).bundle.starts, d.edges(1).bundle.starts + [1, 0, 0])

@@ -20,9 +20,9 @@ API (all layers numbered l = 0..L, neurons j zero-based, as in the engine):
     d.edge(l, j, k)         the edge from neuron k of layer l-1 to neuron j of layer l
                             (None if either end is hidden). In small diagrams
                             (d.dense is False) it is the Line inside the diagram;
-                            in dense ones the edges of a layer are drawn as a few
-                            bucket VMobjects, and edge() returns a separate Line
-                            drawn over the edge (add it to the scene to highlight).
+                            in dense ones the edges of a layer are one EdgeBundle,
+                            and edge() returns a separate Line drawn over the
+                            edge (add it to the scene to highlight).
     d.edges(l)              VGroup holding the edges of layer l
     d.ellipsis(l), d.brace(l), d.size_label(l)   for layers larger than max_shown
     d.animate_activations(acts, source=None)     Animation to new activations
@@ -37,11 +37,18 @@ API (all layers numbered l = 0..L, neurons j zero-based, as in the engine):
     d.shown_numbers()       [(label, value, l, j), ...] numbers currently inside neurons
     edge_style(u, theme)    (colour, width) of an edge for a value u in [-1, 1]
 
-Performance: a dense layer (more than `DENSE_EDGES` shown edges in the whole
-diagram) is drawn as 2 x EDGE_LEVELS VMobjects, one per (sign, strength) bucket,
-each with one straight subpath per edge. Recolouring rebuilds those few
-mobjects' points each frame (numpy), so the cost does not grow with the
-number of edges the way one Line per edge does.
+Dense diagrams (more than `DENSE_EDGES` shown edges) draw each edge in the
+colour and width of its level (EDGE_LEVELS strengths per sign, see
+edge_levels), weak ones first, negative ones over positive ones.
+
+Performance: in a dense diagram each layer's edges are one EdgeBundle (scenes/vocab/edges.py: per-edge colours and
+widths in numpy arrays), which FastEdgeCamera (scenes/vocab/camera.py, the
+camera of every LessonScene) strokes edge by edge in a tight cairo loop. A
+recolour (animate_weights, color_edges_by) moves only the edges whose colour
+or width changes into a separate bundle drawn after the static ones, so each
+frame redraws those edges (and what lies above the edges: neurons, labels),
+not every edge; they go back into their layer's bundle when it ends. With
+the default camera a bundle is drawn, more slowly, in one colour.
 """
 
 from __future__ import annotations
@@ -65,19 +72,29 @@ from manim import (
     Mobject,
     Succession,
     VGroup,
-    VMobject,
     interpolate_color,
 )
 
 from engine import Network
 from engine.notation import symbol_tex
 from scenes import style
+from scenes.vocab.edges import EdgeBundle
 
-DENSE_EDGES = 200  # above this many shown edges, layers are drawn as colour buckets
+DENSE_EDGES = 200  # above this many shown edges, each layer is drawn as one EdgeBundle
 EDGE_LEVELS = 8  # strength levels per sign in a dense layer
+# an edge whose colour (any RGBA channel, 0..1) or width changes by less is not animated
+CHANGE_TOLERANCE = (0.5 / 255, 0.01)
 _LABELS: dict[tuple[str, str], DecimalNumber] = {}  # label templates by (text, colour)
 
-__all__ = ["DENSE_EDGES", "EDGE_LEVELS", "NetworkDiagram", "edge_style", "shown_indices"]
+__all__ = [
+    "DENSE_EDGES",
+    "EDGE_LEVELS",
+    "NetworkDiagram",
+    "edge_levels",
+    "edge_style",
+    "edge_styles",
+    "shown_indices",
+]
 
 
 def shown_indices(n: int, max_shown: int) -> tuple[list[int], int | None]:
@@ -100,6 +117,33 @@ def edge_style(u: float, theme: style.Theme, widths: tuple[float, float]) -> tup
     base = theme.weight_pos if u >= 0 else theme.weight_neg
     color = _mix(theme.background, base, 0.25 + 0.75 * m)
     return color, widths[0] + (widths[1] - widths[0]) * m
+
+
+def edge_levels(u: Any) -> np.ndarray:
+    """The (sign, strength) level of dense edges: 0..EDGE_LEVELS-1 for u >= 0
+    from weak to strong, then EDGE_LEVELS..2*EDGE_LEVELS-1 for u < 0. Dense
+    layers draw edges in this order (the strongest of each sign on top) and
+    in the colour of the middle of their level."""
+    u = np.asarray(u, dtype=float).reshape(-1)
+    level = np.minimum((np.abs(u) * EDGE_LEVELS).astype(int), EDGE_LEVELS - 1)
+    return np.where(u >= 0, 0, EDGE_LEVELS) + level
+
+
+def edge_styles(
+    u: Any, theme: style.Theme, widths: tuple[float, float], levels: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """edge_style for many values at once: RGBA (n, 4) and widths (n,);
+    levels=True: the style of each value's level (as dense layers draw)."""
+    u = np.asarray(u, dtype=float).reshape(-1)
+    if levels:
+        m = (edge_levels(u) % EDGE_LEVELS + 0.5) / EDGE_LEVELS
+    else:
+        m = np.minimum(np.abs(u), 1.0)
+    bg = ManimColor(theme.background).to_rgba()
+    base = np.where((u >= 0)[:, None], ManimColor(theme.weight_pos).to_rgba(), ManimColor(theme.weight_neg).to_rgba())
+    t = (0.25 + 0.75 * m)[:, None]
+    rgba = bg * (1 - t) + base * t  # as ManimColor.interpolate
+    return rgba, widths[0] + (widths[1] - widths[0]) * m
 
 
 class _Ref:
@@ -126,9 +170,16 @@ def _as_layer_dict(values: Mapping[int, Any] | Sequence[Any]) -> dict[int, np.nd
 
 
 class _EdgeLayer(VGroup):
-    """The edges of one weight layer l between the shown neurons."""
+    """The edges of one weight layer l between the shown neurons.
 
-    def __init__(self, diagram: NetworkDiagram, l: int, dense: bool):
+    Small diagrams: one Line per edge. Dense ones: one EdgeBundle (`bundle`)
+    with every edge, in row-major (j, k) order. While a recolour animation
+    runs, the edges that change are moved to `moving` (an EdgeBundle kept in
+    the diagram's `moving_group`, after every layer's static bundle), so only
+    they are redrawn each frame; when no animation claims them any more they
+    go back into `bundle`."""
+
+    def __init__(self, diagram: NetworkDiagram, l: int, dense: bool, moving_group: VGroup | None = None):
         super().__init__()
         self._diagram = _Ref(diagram)
         self.l = l
@@ -137,15 +188,14 @@ class _EdgeLayer(VGroup):
         self.cols = diagram.shown(l - 1)  # k
         self.u = np.zeros((len(self.rows), len(self.cols)))  # value / scale in [-1, 1]
         self.lines: dict[tuple[int, int], Line] = {}
-        theme = diagram.theme
         if dense:
-            for sign_color in (theme.weight_pos, theme.weight_neg):
-                for level in range(EDGE_LEVELS):
-                    m = (level + 0.5) / EDGE_LEVELS
-                    color = _mix(theme.background, sign_color, 0.25 + 0.75 * m)
-                    width = diagram.edge_widths[0] + (diagram.edge_widths[1] - diagram.edge_widths[0]) * m
-                    bucket = VMobject(stroke_color=color, stroke_width=width, fill_opacity=0)
-                    self.add(bucket)
+            self.moving_group = moving_group if moving_group is not None else VGroup()
+            self.mask = np.zeros(self.u.size, dtype=bool)  # edges in `moving`
+            self.claims: dict[int, np.ndarray] = {}  # id(animation) -> edges it animates
+            self.bundle = EdgeBundle()
+            self.bundle_index = np.zeros(0, dtype=int)
+            self.moving = EdgeBundle()
+            self.add(self.bundle)
         else:
             starts, ends = self.geometry()
             for a, j in enumerate(self.rows):
@@ -172,9 +222,13 @@ class _EdgeLayer(VGroup):
         ends = c_to[:, None, :] - unit * r_to[:, None, None]
         return starts, ends
 
+    def styles(self, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """RGBA (n, 4) and widths (n,) of dense edges with values u."""
+        return edge_styles(u, self.diagram.theme, self.diagram.edge_widths, levels=True)
+
     def apply(self, u: np.ndarray) -> None:
         """Draw the edges for normalised values u (shape rows x cols)."""
-        self.u = np.clip(np.asarray(u, dtype=float), -1.0, 1.0)
+        self.u = np.clip(np.asarray(u, dtype=float), -1.0, 1.0).reshape(len(self.rows), len(self.cols))
         theme = self.diagram.theme
         if not self.dense:
             for a, j in enumerate(self.rows):
@@ -182,20 +236,55 @@ class _EdgeLayer(VGroup):
                     color, width = edge_style(self.u[a, b], theme, self.diagram.edge_widths)
                     self.lines[(j, k)].set_stroke(color=color, width=width, opacity=1)
             return
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Refill `bundle` (edges not claimed) and `moving` (claimed ones) from
+        the live geometry and the values u."""
         starts, ends = self.geometry()
         starts, ends = starts.reshape(-1, 3), ends.reshape(-1, 3)
-        flat = self.u.reshape(-1)
-        level = np.minimum((np.abs(flat) * EDGE_LEVELS).astype(int), EDGE_LEVELS - 1)
-        bucket = np.where(flat >= 0, 0, EDGE_LEVELS) + level
-        t = np.array([0.0, 1 / 3, 2 / 3, 1.0])[None, :, None]
-        for i, mob in enumerate(self.submobjects):
-            sel = bucket == i
-            if not sel.any():
-                mob.clear_points()
-                continue
-            s, e = starts[sel], ends[sel]
-            pts = s[:, None, :] + (e - s)[:, None, :] * t  # straight cubic per edge
-            mob.set_points(pts.reshape(-1, 3))
+        rgba, width = self.styles(self.u)
+        mask = np.zeros(self.u.size, dtype=bool)
+        for claimed in self.claims.values():
+            mask |= claimed
+        self.mask = mask
+        # static edges in drawing order: by level, the strongest of each sign on top
+        rest = np.flatnonzero(~mask)
+        rest = rest[np.argsort(edge_levels(self.u.reshape(-1)[rest]), kind="stable")]
+        self.bundle_index = rest  # flat (row-major) index of each edge of `bundle`
+        self.bundle.set_data(starts[rest], ends[rest], rgba[rest], width[rest])
+        if mask.any():
+            b, m = self.bundle, self.moving
+            m.stroke_rgbas = b.stroke_rgbas.copy()  # the same opacity (dimmed, faded) as the rest
+            m.cap_style, m.joint_type, m.z_index = b.cap_style, b.joint_type, b.z_index
+            m.set_data(starts[mask], ends[mask], rgba[mask], width[mask])
+            m.draw_order = np.argsort(edge_levels(self.u.reshape(-1)[mask]), kind="stable")
+            if self.moving not in self.moving_group.submobjects:
+                self.moving_group.add(self.moving)
+        elif self.moving in self.moving_group.submobjects:
+            self.moving_group.remove(self.moving)
+
+    def claim(self, key: int, mask: np.ndarray) -> None:
+        """Animation `key` will animate the edges in mask: split them out."""
+        old = self.claims.get(key)
+        if old is not None and not (mask & ~old).any():
+            return
+        self.claims[key] = mask if old is None else (mask | old)
+        self._rebuild()
+
+    def release(self, key: int) -> None:
+        if self.claims.pop(key, None) is not None:
+            self._rebuild()
+
+    def set_moving(self, idx: np.ndarray, pos: np.ndarray, u: np.ndarray) -> None:
+        """Edges idx (flat indices, all claimed; pos: their places in `moving`)
+        take values u."""
+        self.u.flat[idx] = u
+        rgba, width = self.styles(u)
+        m = self.moving
+        m.edge_rgbas[pos] = rgba
+        m.edge_widths[pos] = width
+        m.draw_order = np.argsort(edge_levels(self.u.reshape(-1)[self.mask]), kind="stable")
 
     def line_for(self, j: int, k: int) -> Line:
         if not self.dense:
@@ -207,26 +296,73 @@ class _EdgeLayer(VGroup):
 
 
 class _EdgeMorph(Animation):
-    """Edges of some layers going from their current values to new ones
-    (the animated mobject is the diagram's whole edge group, which is in the
-    scene, so nothing is added to the scene's top level)."""
+    """Edges of some layers going from their current values to new ones.
 
-    def __init__(self, group: VGroup, layers: dict[_EdgeLayer, np.ndarray], **kwargs):
-        self.targets = layers
-        super().__init__(group, **kwargs)
+    Small diagrams: the animated mobject is the diagram's whole edge group.
+    Dense ones: the edges whose colour or width changes are split out of
+    their layer's static bundle when the animation is made (and again at its
+    start, if more have to move by then), the animated mobject is the
+    diagram's moving group, so each frame redraws only the moving edges (and
+    what is drawn above them); they go back into the static bundles at the end.
+    """
+
+    def __init__(self, group: VGroup, layers: dict[_EdgeLayer, np.ndarray], moving_group: VGroup | None = None,
+                 **kwargs):
+        self.targets = {layer: np.clip(np.asarray(u, dtype=float), -1.0, 1.0) for layer, u in layers.items()}
+        self.dense = moving_group is not None
+        if self.dense:
+            self._claim()
+        super().__init__(moving_group if self.dense else group, **kwargs)
+
+    def _changed(self, layer: _EdgeLayer) -> np.ndarray:
+        target = self.targets[layer].reshape(-1)
+        rgba0, w0 = layer.styles(layer.u.reshape(-1))
+        rgba1, w1 = layer.styles(target)
+        return (np.abs(rgba1 - rgba0).max(axis=1) > CHANGE_TOLERANCE[0]) | (np.abs(w1 - w0) > CHANGE_TOLERANCE[1])
+
+    def _claim(self) -> None:
+        for layer in self.targets:
+            layer.claim(id(self), self._changed(layer))
 
     def create_starting_mobject(self) -> Mobject:
         return Mobject()  # nothing to copy: the start is the stored values
 
     def begin(self) -> None:
         self.starts = {layer: layer.u.copy() for layer in self.targets}
+        if self.dense:
+            self._claim()  # values may have changed since the animation was made
+            self.moving_idx = {}
+            for layer in self.targets:
+                idx = np.flatnonzero(layer.claims[id(self)])
+                self.moving_idx[layer] = (idx, np.searchsorted(np.flatnonzero(layer.mask), idx))
         super().begin()
 
     def interpolate_mobject(self, alpha: float) -> None:
         t = self.rate_func(alpha)
         for layer, target in self.targets.items():
             start = self.starts[layer]
-            layer.apply(start + (target - start) * t)
+            if not self.dense:
+                layer.apply(start + (target - start) * t)
+                continue
+            idx, pos = self.moving_idx[layer]
+            if len(idx):
+                s, e = start.reshape(-1)[idx], target.reshape(-1)[idx]
+                layer.set_moving(idx, pos, s + (e - s) * t)
+
+    def finish(self) -> None:
+        super().finish()
+        if not self.dense:
+            return
+        for layer, target in self.targets.items():
+            others = np.zeros(layer.u.size, dtype=bool)
+            for key, claimed in layer.claims.items():
+                if key != id(self):
+                    others |= claimed
+            u = layer.u.reshape(-1).copy()
+            u[~others] = target.reshape(-1)[~others]  # also the changes too small to animate
+            layer.u = u.reshape(layer.u.shape)
+            layer.claims.pop(id(self), None)
+            layer._rebuild()
 
 
 class _Flash(Animation):
@@ -242,7 +378,9 @@ class _Flash(Animation):
         self.s, self.e = starts.reshape(-1, 3), ends.reshape(-1, 3)
         if reverse:
             self.s, self.e = self.e, self.s
-        mob = VMobject(stroke_color=color, stroke_width=width, fill_opacity=0)
+        # one stroke per segment with FastEdgeCamera; one path with the default camera
+        mob = EdgeBundle(self.s, self.s, stroke_color=color, stroke_width=width)
+        mob.clear_points()
         super().__init__(mob, remover=True, introducer=True, **kwargs)
 
     def create_starting_mobject(self) -> Mobject:
@@ -256,9 +394,7 @@ class _Flash(Animation):
             return
         p0 = self.s + (self.e - self.s) * lo
         p1 = self.s + (self.e - self.s) * hi
-        t = np.array([0.0, 1 / 3, 2 / 3, 1.0])[None, :, None]
-        pts = p0[:, None, :] + (p1 - p0)[:, None, :] * t
-        self.mobject.set_points(pts.reshape(-1, 3))
+        self.mobject.set_edges(p0, p1)
 
 
 class _FillMorph(Animation):
@@ -405,10 +541,14 @@ class NetworkDiagram(VGroup):
 
         self.edge_layers: dict[int, _EdgeLayer] = {}
         edges = VGroup()
+        # dense diagrams: the edges being recoloured, drawn after every static edge
+        self.moving_group = VGroup() if self.dense else None
         for l in range(1, self.L + 1):
-            layer = _EdgeLayer(self, l, self.dense)
+            layer = _EdgeLayer(self, l, self.dense, self.moving_group)
             self.edge_layers[l] = layer
             edges.add(layer)
+        if self.dense:
+            edges.add(self.moving_group)
         labels = VGroup()
         for key in self._neurons:
             slot = VGroup()
@@ -575,7 +715,7 @@ class NetworkDiagram(VGroup):
         self.network = network
         targets = {self.edge_layers[l]: self._weight_u(network, l) for l in range(1, self.L + 1)}
         kwargs.setdefault("run_time", style.TIMINGS.transform)
-        return _EdgeMorph(self.edge_group, targets, **kwargs)
+        return _EdgeMorph(self.edge_group, targets, self.moving_group, **kwargs)
 
     def set_weights(self, network: Network) -> None:
         self.network = network
@@ -602,7 +742,7 @@ class NetworkDiagram(VGroup):
         """Edges coloured by any per-edge value (blue positive, red negative,
         stronger and wider with |value| / scale)."""
         kwargs.setdefault("run_time", style.TIMINGS.transform)
-        return _EdgeMorph(self.edge_group, self.edge_values(values_per_layer, scale), **kwargs)
+        return _EdgeMorph(self.edge_group, self.edge_values(values_per_layer, scale), self.moving_group, **kwargs)
 
     def set_edges_by(self, values_per_layer: Mapping[int, Any] | Sequence[Any], scale: float | None = None) -> None:
         for layer, u in self.edge_values(values_per_layer, scale).items():
