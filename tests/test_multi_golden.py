@@ -72,6 +72,8 @@ def test_gradient_coloured_network_still(tmp_path, tex_cache) -> None:
 
 def test_compare_can_fail(tmp_path) -> None:
     """The comparison is not vacuous: a frame with a changed patch fails."""
+    if UPDATE:
+        pytest.skip("updating goldens: comparing a doctored frame would overwrite one")
     frame = np.asarray(Image.open(GOLDEN / "summed_paths_all.png").convert("RGB"), dtype=np.int16).copy()
     frame[40:80, 100:160] = 255 - frame[40:80, 100:160]
     with pytest.raises(pytest.fail.Exception):

@@ -536,6 +536,8 @@ class NetworkDiagram(VGroup):
                 brace = Brace(VGroup(group, dots), direction=LEFT, color=theme.muted, buff=0.1)
                 count = MathTex(str(self.sizes[l]), color=theme.muted, font_size=style.SIZES.tex_small)
                 brace.put_at_tip(count, buff=0.1)
+                # the count sits among the previous layer's edges: give it a backdrop to stay legible
+                count.add_background_rectangle(color=theme.background, opacity=0.85, buff=0.06)
                 self._ellipses[l], self._braces[l], self._size_labels[l] = dots, brace, count
                 extras.add(dots, brace, count)
 
