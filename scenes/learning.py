@@ -3,6 +3,8 @@ on the digits, and a numerical check of the calculus."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from manim import (
     DOWN,
@@ -27,7 +29,7 @@ import engine
 from scenes import style
 from scenes.base import LessonScene
 from scenes.multi import fit, num
-from scenes.multi_data import digit_example, digit_training
+from scenes.multi_data import GRAD_CHECK_H, digit_example, digit_training
 from scenes.vocab.network import NetworkDiagram
 
 
@@ -326,7 +328,7 @@ class CheckingTheCalculus(LessonScene):
         f = MathTex(
             r"\frac{\partial C}{\partial w} \approx",
             r"\frac{C(w + h) - C(w - h)}{2h}",
-            r",\qquad h = 10^{-6}",
+            rf",\qquad h = 10^{{{round(math.log10(GRAD_CHECK_H))}}}",
             font_size=style.SIZES.tex,
         )
         f[0].set_color(th.cost)

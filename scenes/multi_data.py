@@ -107,7 +107,10 @@ def checked_params(trace: engine.Trace, j: int, k: int, count: int = 5) -> list[
     return out[:count]
 
 
-def grad_checks(lecture: Lecture, h: float = 1e-6) -> tuple[GradCheck, ...]:
+GRAD_CHECK_H = 1e-6  # the step of the central differences shown in "checking the calculus"
+
+
+def grad_checks(lecture: Lecture, h: float = GRAD_CHECK_H) -> tuple[GradCheck, ...]:
     m = lecture.multi
     trace = engine.run(m.network, m.x, m.y)
     out = []

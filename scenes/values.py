@@ -14,6 +14,7 @@ import numpy as np
 
 import engine
 from engine.lecture import Lecture
+from scenes import multi_data
 
 
 class LazyNamespace(dict):
@@ -50,11 +51,10 @@ def namespace(lecture: Lecture) -> LazyNamespace:
             ),
             "digit_net": engine.digit_network,
             "digits": engine.load_digits,
-            # scenes/multi_data.py (segments 6-9); imported here lazily
-            "multi_data": lambda: __import__("scenes.multi_data", fromlist=["_"]),
-            "digit_trace": lambda: __import__("scenes.multi_data", fromlist=["_"]).digit_trace(lecture),
-            "digit_training": lambda: __import__("scenes.multi_data", fromlist=["_"]).digit_training(lecture),
-            "grad_checks": lambda: __import__("scenes.multi_data", fromlist=["_"]).grad_checks(lecture),
+            "multi_data": lambda: multi_data,
+            "digit_trace": lambda: multi_data.digit_trace(lecture),
+            "digit_training": lambda: multi_data.digit_training(lecture),
+            "grad_checks": lambda: multi_data.grad_checks(lecture),
         },
         lecture=lecture,
         chain=lecture.chain,
