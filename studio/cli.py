@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "preview",
         help="last frame and storyboard PNGs, fast",
-        description="Construct scenes with animations skipped; write <Scene>.png (last frame) and "
+        description="Construct scenes with animations skipped; write <Scene>.png (the last frame that shows "
+        "something) and "
         "<Scene>.storyboard.png (one frame per step) into renders/<lecture>/preview/.",
     )
     p.add_argument("scenes", nargs="+", metavar="SCENE", help="scene names, or `all`")
@@ -254,7 +255,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
         started = time.monotonic()
         result = preview(entry, lecture.path, out_dir, out_root / ".cache" / "Tex", keep_frames=args.frames)
         took = time.monotonic() - started
-        print(f"{_show(result.still)}  (last frame)")
+        print(f"{_show(result.still)}  (last frame with content)")
         print(f"{_show(result.storyboard)}  ({result.steps} steps, {result.duration:.1f} s of video; {took:.1f} s)")
         for problem in result.layout_problems:
             print(f"  layout: {problem}", file=sys.stderr)

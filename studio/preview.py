@@ -1,4 +1,4 @@
-"""Previews in seconds: the last frame as a PNG and a storyboard sheet with
+"""Previews in seconds: the last frame (with content) as a PNG and a storyboard sheet with
 one small frame per step, built by constructing the scene with every
 animation skipped (no video is encoded)."""
 
@@ -55,6 +55,15 @@ def storyboard_sheet(frames: list[tuple[str, Image.Image]], title: str) -> Image
     return sheet
 
 
+def _last_with_content(frames: list[tuple[str, Image.Image]]) -> Image.Image:
+    """The last frame that shows something: many scenes end by clearing the stage."""
+    for _, img in reversed(frames):
+        lo, hi = img.convert("L").getextrema()
+        if hi - lo > 8:
+            return img
+    return frames[-1][1]
+
+
 def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path, keep_frames: bool = False) -> Preview:
     """Write <Scene>.png (last frame) and <Scene>.storyboard.png into out_dir;
     with keep_frames, every step's full frame too, in <Scene>.steps/."""
@@ -76,7 +85,7 @@ def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path,
         still = out_dir / f"{entry.name}.png"
         board = out_dir / f"{entry.name}.storyboard.png"
         tmp_still, tmp_board = work / "still.png", work / "board.png"
-        frames[-1][1].save(tmp_still)
+        _last_with_content(frames).save(tmp_still)
         storyboard_sheet(frames, f"{entry.name}: {entry.summary}").save(tmp_board)
         tmp_still.replace(still)
         tmp_board.replace(board)

@@ -267,7 +267,8 @@ class Renderer:
         return SceneOutput(entry.name, paths["video"], srt_out, paths["manifest"], duration, True)
 
     def _find_output(self, entry: SceneEntry, media: Path) -> Path:
-        pattern = f"**/{entry.name}*.png" if self.fmt == "png" else f"**/{entry.name}.{self.fmt}"
+        # manim names stills <Scene>_ManimCE_v….png and GIFs <Scene>_ManimCE_v….gif
+        pattern = f"**/{entry.name}*.{self.fmt}" if self.fmt in ("png", "gif") else f"**/{entry.name}.{self.fmt}"
         found = [p for p in media.glob(pattern) if "partial_movie_files" not in p.parts]
         if not found:
             raise RenderError(f"scene {entry.name}: manim finished but wrote no {self.fmt} file")

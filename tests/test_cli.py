@@ -154,3 +154,17 @@ def test_preview_writes_a_still_and_a_storyboard(tmp_path: Path) -> None:
     assert Image.open(still).size == (960, 540)
     assert Image.open(board).width > 800
     assert "3 steps" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["gif", "png", "webm"])
+def test_other_formats_land_under_the_scene_name(tmp_path: Path, fmt: str) -> None:
+    from PIL import Image
+
+    result = run("render", "TitleCard", "--format", fmt, "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "default" / "480p15" / f"TitleCard.{fmt}"
+    if fmt == "png":
+        assert Image.open(out).size == (854, 480)
+    else:
+        assert probe(out).duration > 1
+    assert (out.parent / "TitleCard.numbers.json").exists()
