@@ -7,7 +7,7 @@ chain_trace, chain_nudge, chain_avg, chain_batch_trace, chain_param).
 
 from __future__ import annotations
 
-from manim import DecimalNumber, Mobject
+from manim import DecimalNumber
 
 import engine
 from scenes import style
@@ -15,6 +15,11 @@ from scenes.vocab.equations import Notation
 from scenes.vocab.network import NetworkDiagram
 
 PARAM = "chain_param"  # the followed weight w^(follow), in the namespace
+
+
+def followed_weight(lecture) -> engine.Param:
+    """w^(follow): the weight whose chain of nudges the lecture follows."""
+    return engine.Param("w", lecture.chain.follow, 0, 0)
 
 
 def notation(scene, cost_index: int = 0) -> Notation:
@@ -54,22 +59,10 @@ def set_number(scene, mob: DecimalNumber, value: float, *, label: str, source: s
     return mob
 
 
-def colored(mob: Mobject, color: str) -> Mobject:
-    mob.set_color(color)
-    return mob
-
-
 def long_chain(scene, param: engine.Param | None = None) -> engine.Chain:
     """Every local derivative from the parameter to the cost (one example)."""
-    chain = scene.lecture.chain
-    p = param or engine.Param("w", chain.follow, 0, 0)
-    return engine.long_chain(trace(scene), p)
+    return engine.long_chain(trace(scene), param or followed_weight(scene.lecture))
 
 
 def factor_source(param_expr: str, i: int) -> str:
     return f"engine.long_chain(chain_trace, {param_expr}).factors[{i}].value"
-
-
-def factor_symbols(nt: Notation, factor: engine.Factor) -> str:
-    """The engine's factor LaTeX (already written relative to L)."""
-    return factor.tex

@@ -63,7 +63,7 @@ class MeaningScene(LessonScene):
         grads = [abs(self._tail_trace(s).grad(engine.Param("w", 1, 0, 0))) for s in grid]
         # the brightness (up to 1) at which this weight matters most to the cost
         self.bright = grid[int(np.argmax(grads))] if grid[int(np.argmax(grads))] > DIM else 1.0
-        self.gmax = max(max(grads), abs(self.tr.grad(engine.Param("w", self.f, 0, 0))), 1e-12)
+        self.gmax = max(max(grads), abs(self.tr.grad(cc.followed_weight(self.lecture))), 1e-12)
 
     def _tail_trace(self, s: float) -> engine.Trace:
         return engine.run(self.tail, [s], self.lecture.chain.y)
@@ -83,7 +83,7 @@ class MeaningScene(LessonScene):
         g_lab = nt.tex(nt.d(nt.C, w_sym), "=")
         self.a_val = self.number(self.tr.a(f - 1)[0], label=a_sym, source=f"chain_trace.a({f - 1})[0]",
                                  decimals=style.DECIMALS)
-        self.g_val = self.number(self.tr.grad(engine.Param("w", f, 0, 0)), label=nt.d(nt.C, w_sym),
+        self.g_val = self.number(self.tr.grad(cc.followed_weight(self.lecture)), label=nt.d(nt.C, w_sym),
                                  source="chain_trace.grad(chain_param)", decimals=FINE, color=self.theme.cost)
         row_a = VGroup(a_lab, self.a_val).arrange(RIGHT, buff=0.2)
         row_g = VGroup(g_lab, self.g_val).arrange(RIGHT, buff=0.2)
@@ -108,7 +108,7 @@ class MeaningScene(LessonScene):
         full.set_x(0)
         self.panel = full
         self.play(FadeIn(panel), Write(note), FadeIn(VGroup(*self.factor_vals)))
-        self._apply_edge(self.tr.grad(engine.Param("w", f, 0, 0)))
+        self._apply_edge(self.tr.grad(cc.followed_weight(self.lecture)))
         self.wait(style.TIMINGS.pause)
 
     def _apply_edge(self, g: float) -> None:
@@ -174,7 +174,7 @@ class MeaningScene(LessonScene):
             "over every training example."))
         self.play(FadeOut(self.diagram), FadeOut(self.panel))
         nt, chain, f = self.nt, self.lecture.chain, self.f
-        avg = engine.averaging(self.net, chain.average_x, chain.average_y, engine.Param("w", f, 0, 0))
+        avg = engine.averaging(self.net, chain.average_x, chain.average_y, cc.followed_weight(self.lecture))
         n = len(avg.per_example)
         fs = style.SIZES.small if n > 6 else style.SIZES.tex_small
         heads = [

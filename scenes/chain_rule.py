@@ -60,7 +60,7 @@ class ChainRuleScene(LessonScene):
         self.f = chain.follow
         self.nt = cc.notation(self)
         self.tr = cc.trace(self)
-        self.param = engine.Param("w", self.f, 0, 0)
+        self.param = cc.followed_weight(self.lecture)
         self.nudge = engine.nudge(self.net, chain.x, chain.y, self.param, chain.nudge)
         self.chain = cc.long_chain(self, self.param)
 

@@ -27,6 +27,7 @@ from manim import (
 )
 
 import engine
+from engine.notation import layer_name
 from scenes import style
 from scenes.base import LessonScene
 from scenes.multi_data import grad_scale
@@ -53,10 +54,6 @@ def fit(mob, width: float = 13.2):
     return mob
 
 
-def L_name(l: int, L: int) -> str:
-    return "L" if l == L else f"L-{L - l}"
-
-
 def multi_diagram(scene: LessonScene, *, width: float, height: float, radius: float | None = None):
     m = scene.lecture.multi
     trace = engine.run(m.network, m.x, m.y)
@@ -79,7 +76,7 @@ def index_labels(scene: LessonScene, d: NetworkDiagram, l: int, side, letter: st
     L = d.L
     out = VGroup()
     for j in d.shown(l):
-        lab = MathTex(f"{letter}_{{{j}}}^{{({L_name(l, L)})}}", font_size=style.SIZES.tex_small * 0.85)
+        lab = MathTex(f"{letter}_{{{j}}}^{{({layer_name(l, L)})}}", font_size=style.SIZES.tex_small * 0.85)
         lab.next_to(d.neuron(l, j), side, buff=0.1)
         lab.add_background_rectangle(color=scene.theme.background, opacity=0.8, buff=0.03)
         out.add(lab)

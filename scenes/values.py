@@ -33,18 +33,19 @@ class LazyNamespace(dict):
 
 def namespace(lecture: Lecture) -> LazyNamespace:
     """Names a manifest `source` may use: lecture, engine, np and the setups."""
+    followed = engine.Param("w", lecture.chain.follow, 0, 0)  # the weight the chain scenes follow
     return LazyNamespace(
         {
             "chain_trace": lambda: engine.run(lecture.chain.network, lecture.chain.x, lecture.chain.y),
             "multi_trace": lambda: engine.run(lecture.multi.network, lecture.multi.x, lecture.multi.y),
-            "chain_param": lambda: engine.Param("w", lecture.chain.follow, 0, 0),
+            "chain_param": lambda: followed,
             "chain_nudge": lambda: engine.nudge(
                 lecture.chain.network, lecture.chain.x, lecture.chain.y,
-                engine.Param("w", lecture.chain.follow, 0, 0), lecture.chain.nudge,
+                followed, lecture.chain.nudge,
             ),
             "chain_avg": lambda: engine.averaging(
                 lecture.chain.network, lecture.chain.average_x, lecture.chain.average_y,
-                engine.Param("w", lecture.chain.follow, 0, 0),
+                followed,
             ),
             "chain_batch_trace": lambda: engine.run(
                 lecture.chain.network, lecture.chain.average_x, lecture.chain.average_y
