@@ -92,8 +92,12 @@ class LessonScene(Scene):
         """Start a named step; `caption` becomes its subcaption (.srt)."""
         self._end_step()
         self.steps.append(name)
+        self.on_step(name)
         if caption and self.lecture.captions:
             self._caption = (caption, self.time)
+
+    def on_step(self, name: str) -> None:
+        """Called as each step starts, before its first animation (presenting tools hook in here)."""
 
     def _end_step(self) -> None:
         if not self.steps:
