@@ -257,8 +257,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
         took = time.monotonic() - started
         print(f"{_show(result.still)}  (last frame with content)")
         print(f"{_show(result.storyboard)}  ({result.steps} steps, {result.duration:.1f} s of video; {took:.1f} s)")
+        print(f"  {result.report()}")
         for problem in result.layout_problems:
-            print(f"  layout: {problem}", file=sys.stderr)
+            print(f"  check: {problem}", file=sys.stderr)
             status = EXIT_FAILED
     return status
 
