@@ -155,7 +155,7 @@ def small_texts(texts: list[Mobject]) -> tuple[float | None, list[str]]:
         if px is None:
             continue
         smallest = px if smallest is None else min(smallest, px)
-        if px < MIN_TEXT_PX - 1e-6:
+        if round(px, 1) < MIN_TEXT_PX:  # judged as reported, to a tenth of a pixel
             problems.append(f"{name(t)} is {px:.1f} px high at 480p (at least {MIN_TEXT_PX:g})")
     return smallest, problems
 
