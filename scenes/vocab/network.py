@@ -552,9 +552,10 @@ class NetworkDiagram(VGroup):
                 dots.move_to([xs[l], ys[gap], 0])
                 brace = Brace(VGroup(group, dots), direction=LEFT, color=theme.muted, buff=0.1)
                 count = MathTex(str(self.sizes[l]), color=theme.muted, font_size=style.SIZES.tex_small)
-                brace.put_at_tip(count, buff=0.1)
-                # the count sits among the previous layer's edges: give it a backdrop to stay legible
-                count.add_background_rectangle(color=theme.background, opacity=0.85, buff=0.06)
+                if l == 0:  # nothing left of the input layer: the count at the brace's tip
+                    brace.put_at_tip(count, buff=0.1)
+                else:  # left of a later layer lie its incoming edges: the count goes above the column
+                    count.next_to(VGroup(group, brace), UP, buff=0.1)
                 self._ellipses[l], self._braces[l], self._size_labels[l] = dots, brace, count
                 extras.add(dots, brace, count)
 
