@@ -156,7 +156,7 @@ def multi_diagram(scene: LessonScene, *, width: float = 6.6, height: float = 3.6
         m.network, acts, scene.theme, width=width, height=height, neuron_radius=min(radius, 0.38 * spacing),
         scene=scene, source="multi_trace.a({l})[{j}]",
     )
-    d.to_edge(UP, buff=0.35).set_x(-2.6)
+    d.to_edge(UP, buff=max(0.3, 0.9 - d.radius)).set_x(-2.6)  # room above for a weight's name
     return d, trace
 
 
@@ -287,7 +287,7 @@ class SeveralNeurons(LessonScene):
             if j:
                 terms.append("+")
             terms += ["(", (a, ink.color("a")), "-", (y, ink.color("y")), ")^2"]
-            exprs.append(f"({a} - {y})**2")
+            exprs.append(f"({a} - {y}) * ({a} - {y})")  # not **2: an approximate check would perturb the 2
         total = num(self, tr.cost, "C_0", "multi_trace.costs[0]", decimals=style.DECIMALS_FINE, paren=False)
         rel = relation(self, " + ".join(exprs), total, "the cost of one example")
         values = self.registered(ink.tex(*terms, rel, (total, ink.color("C"))))
