@@ -6,6 +6,7 @@ scenes.values.namespace.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -120,3 +121,27 @@ def grad_checks(lecture: Lecture, h: float = GRAD_CHECK_H) -> tuple[GradCheck, .
         rel = abs(g - n) / max(abs(g), abs(n), 1e-8)
         out.append(GradCheck(p, g, n, math.log10(max(rel, 1e-16))))
     return tuple(out)
+
+
+@functools.cache
+def backward_example() -> int:
+    """The digit the backward pass is shown on, chosen from the data, not by hand: among the
+    digits the trained network gets wrong, the one with the most output sensitivities
+    ∂C_0/∂a_j = 2(a_j - y_j) that do not read 0.00, then the largest cost, then the first."""
+    X, labels = engine.load_digits()
+    A = engine.feedforward(engine.digit_network(), X)
+    G = 2 * (A - engine.one_hot(labels))
+    wrong = np.flatnonzero(np.argmax(A, axis=1) != labels)
+    if len(wrong) == 0:  # a perfect network: the least sure digit
+        wrong = np.arange(len(labels))
+    visible = (np.abs(G[wrong]) >= 0.005).sum(axis=1)
+    cost = (G[wrong] ** 2).sum(axis=1) / 4
+    order = np.lexsort((wrong, -cost, -visible))
+    return int(wrong[order[0]])
+
+
+def backward_trace() -> engine.Trace:
+    """The trained digit network run on `backward_example()`."""
+    X, labels = engine.load_digits()
+    i = backward_example()
+    return engine.run(engine.digit_network(), X[i], engine.one_hot(labels[i : i + 1])[0])
