@@ -145,3 +145,33 @@ def backward_trace() -> engine.Trace:
     X, labels = engine.load_digits()
     i = backward_example()
     return engine.run(engine.digit_network(), X[i], engine.one_hot(labels[i : i + 1])[0])
+
+
+@dataclass(frozen=True, eq=False)
+class LearnedDigit:
+    """A held-out digit that training teaches: wrong before, right after (chosen by the engine)."""
+
+    index: int  # into the whole data set (engine.load_digits)
+    x: np.ndarray
+    label: int
+    traces: tuple[engine.Trace, ...]  # through each training snapshot
+    guesses: tuple[int, ...]
+
+
+def learned_digit(lecture: Lecture) -> LearnedDigit:
+    """The first held-out digit (the lecture's own example if it qualifies) that the random
+    start gets wrong and the trained network gets right; the first held-out digit if none does."""
+    tr = digit_training(lecture)
+    X, labels = engine.load_digits()
+    _, test_idx = engine.digit_split()
+    first, last = tr.history.snapshot(tr.snapshot_steps[0]), tr.history.snapshot(tr.snapshot_steps[-1])
+    guess_before = np.argmax(np.atleast_2d(engine.feedforward(first, X[test_idx])), axis=1)
+    guess_after = np.argmax(np.atleast_2d(engine.feedforward(last, X[test_idx])), axis=1)
+    learned = [int(i) for i, b, a in zip(test_idx, guess_before, guess_after, strict=True)
+               if b != labels[i] and a == labels[i]]
+    own = lecture.digits.example
+    index = own if own in learned else (learned[0] if learned else int(test_idx[0]))
+    x, label = X[index], int(labels[index])
+    y = engine.one_hot(labels[index : index + 1])[0]
+    traces = tuple(engine.run(tr.history.snapshot(s), x, y) for s in tr.snapshot_steps)
+    return LearnedDigit(index, x, label, traces, tuple(int(np.argmax(t.a(t.L))) for t in traces))

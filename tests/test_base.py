@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -12,7 +11,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, Line, MathTex, Square, 
 
 from scenes import checks
 from scenes.base import LessonScene
-from scenes.narration import MIN_CAPTION, READING_WPS, Line as Said, ReadingPace, Utterance, sentences
+from scenes.narration import MIN_CAPTION, READING_WPS, ReadingPace, Utterance, sentences
+from scenes.narration import Line as Said
 from studio.catalog import SceneEntry
 from studio.runner import construct
 
@@ -175,7 +175,8 @@ def test_a_step_plan_stretches_animations_towards_the_narration(tmp_path: Path, 
 def test_text_too_small_to_read_is_caught(tmp_path: Path) -> None:
     scene = _build(TinyText, tmp_path)
     assert len(scene.layout_problems) == 1 and "MathTex 'x'" in scene.layout_problems[0]
-    assert scene.step_metrics[0]["smallest_text_px"] == pytest.approx(20 * checks.DIGIT_HEIGHT_PER_PT["tex"] * 60, abs=0.05)
+    expected = 20 * checks.DIGIT_HEIGHT_PER_PT["tex"] * 60
+    assert scene.step_metrics[0]["smallest_text_px"] == pytest.approx(expected, abs=0.05)
 
 
 def test_the_digit_heights_behind_the_size_check_are_manims() -> None:
