@@ -46,6 +46,7 @@ ROW_FONT = 34  # the fractions of the two chain-rule rows
 LABEL_FONT = 30  # Δ labels, values under fractions: 12.9 px digits at 480p
 TOP = 3.75  # y of the top of the tree and number-line area
 BOTTOM = -0.75  # y of its bottom; the chain-rule rows live below
+AXIS_RIGHT = 3.9  # right end of the number lines' axes
 ROW1_Y, ROW2_Y = -1.55, -2.95  # centres of the measured row and the chain rule's row
 
 
@@ -300,7 +301,7 @@ class ChainRuleScene(LessonScene):
             "Give each quantity on that path its own number line, with a dot at its present value. "
             f"All the lines share one zoom: one tick is {step_txt} on every line, so the length of a "
             "change on one line can be compared with a change on any other."))
-        gap = min(1.15, (TOP - BOTTOM - 0.75) / max(len(lines) - 1, 1))
+        gap = min(1.05, (TOP - BOTTOM - 0.75) / max(len(lines) - 1, 1))
         group = stack_lines(lines, gap=gap)
         readouts = VGroup()
         for line, q in zip(lines, qs, strict=True):
@@ -312,7 +313,8 @@ class ChainRuleScene(LessonScene):
         self.registered(bar_label)
         bar = scale_bar(unit, step_value, bar_label, self.theme.muted)
         block = VGroup(group, readouts)
-        block.to_edge(RIGHT, buff=0.3)
+        # room on the right for the widest change label "Δa^(L-1) = -0.000769" that replaces the readout
+        block.shift(RIGHT * (AXIS_RIGHT - lines[0].axis.get_right()[0]))
         block.shift(UP * (TOP - 0.25 - lines[0].axis.get_y()))
         bar.next_to(block, UP, buff=0.1).align_to(lines[0].axis, LEFT)
         if bar.get_top()[1] > 3.85:
@@ -374,10 +376,14 @@ class ChainRuleScene(LessonScene):
             lab = VGroup(sym, val).arrange(RIGHT, buff=0.12)
             val.align_to(sym, DOWN).shift(DOWN * 0.02)
             syms.append(sym)
-            braces.add(line.change_brace(lab))
+            brace = line.change_brace(None)
+            line.readout_slot(lab)  # the change takes the place of the value: it is what matters now
+            brace.add(lab)
+            braces.add(brace)
         self.braces, self.delta_syms, self.delta_texts = braces, syms, deltas
-        for b in braces:  # one after the other, as each change causes the next
-            self.play(GrowFromCenter(b[0]), FadeIn(b[1]), run_time=1.0)
+        for b, r in zip(braces, self.readouts, strict=True):  # one after the other: each change causes the next
+            self.play(GrowFromCenter(b[0]), FadeOut(r), FadeIn(b[1]), run_time=1.0)
+        self.remove(self.readouts)
 
     # --- the central move: measured ratios become derivatives ----------------------------
     def _fraction(self, top: str, bottom: str, sign: str) -> MathTex:
@@ -535,7 +541,7 @@ class ChainRuleScene(LessonScene):
             f"times {dw_txt}, that is {pred_txt}; running the network again measured {meas_txt}. "
             f"With a nudge ten times smaller, the measured ratio moves from {big_txt} to {small_txt}, "
             f"closer still to the derivative, {grad_txt}."))
-        self.play(FadeOut(self.tree), *(FadeOut(m) for m in self.lines), FadeOut(self.readouts),
+        self.play(FadeOut(self.tree), *(FadeOut(m) for m in self.lines),
                   FadeOut(self.braces), FadeOut(self.scale), *(FadeOut(line.ghost) for line in self.lines),
                   run_time=1.0)
         C = nt.C
