@@ -8,19 +8,19 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    FadeIn,
     Create,
+    FadeIn,
     FadeOut,
     Indicate,
     LaggedStart,
     Line,
-    ValueTracker,
     MathTex,
     ReplacementTransform,
     Square,
     Text,
     Transform,
     TransformFromCopy,
+    ValueTracker,
     VGroup,
     Write,
 )
@@ -217,7 +217,7 @@ class IntroScene(LessonScene):
         self.step("nudge-cost", (
             f"Nudge any of them and the cost changes: {said[0]}; {said[1]}."))
         c0 = self._cost(net)
-        for kind, l, p, value, _moved, after, _after_txt, src in results:
+        for kind, l, p, _value, _moved, after, _after_txt, src in results:
             num, v0, num_src = self.param_values[(kind, l)]
             t = ValueTracker(0.0)
             lab = self.param_labels[self.order.index((kind, l))]

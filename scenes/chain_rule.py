@@ -421,7 +421,7 @@ class ChainRuleScene(LessonScene):
         row, fracs, lhs = self._row(r"\Delta", ROW1_Y)
         self.row1, self.fracs1, self.lhs1 = row, fracs, lhs
         vals = VGroup()
-        for i, (fr, (value, expr, txt)) in enumerate(zip(fracs, ratios, strict=True)):
+        for i, (fr, (_value, expr, txt)) in enumerate(zip(fracs, ratios, strict=True)):
             self.equation(expr, txt, approx=True, what="a measured ratio of changes")
             num, bar, den = fraction_parts(fr)
             self.play(TransformFromCopy(self.delta_syms[i + 1], num), TransformFromCopy(self.delta_syms[i], den),
@@ -439,7 +439,8 @@ class ChainRuleScene(LessonScene):
         total_txt = self.record(total, label=rf"\Delta {self.nt.C}/\Delta {qs[0].tex}",
                                 source="chain_nudge.dC_actual / (chain_nudge.value_after - chain_nudge.value_before)",
                                 decimals=FINE)
-        self.equation(f"{deltas[-1]} / {deltas[0]}", total_txt, approx=True, what="the measured ratio of cost to weight")
+        self.equation(f"{deltas[-1]} / {deltas[0]}", total_txt, approx=True,
+                      what="the measured ratio of cost to weight")
         ratio_texts = [v[1].tex_string for v in self.vals1]
         self.equation(" * ".join(f"({t})" for t in ratio_texts), total_txt, approx=True,
                       what="the product of the measured ratios")
@@ -481,7 +482,7 @@ class ChainRuleScene(LessonScene):
             m2.set_x(m1.get_x())
         self.row2, self.fracs2, self.lhs2 = row, fracs, lhs
         vals = VGroup()
-        for fr1, fr2, txt in zip(self.fracs1, fracs, texts, strict=True):
+        for fr2, txt in zip(fracs, texts, strict=True):
             v = MathTex(txt, font_size=LABEL_FONT)
             self.registered(v)
             v.next_to(fr2, DOWN, buff=0.15)

@@ -22,8 +22,7 @@ import engine
 from engine.lecture import load_lecture
 from scenes import chain_common as cc
 from scenes import checks
-
-from scenes.chain_intro import INTRO_NUDGE  # noqa: E402
+from scenes.chain_intro import INTRO_NUDGE
 
 
 def _setup(path):
