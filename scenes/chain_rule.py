@@ -149,8 +149,7 @@ class ChainRuleScene(LessonScene):
         nt, d, L = self.nt, self.diagram, self.L
         y_txt = self.record(self.lecture.chain.y[0], label="y", source="chain.y[0]")
         self.step("target", (
-            f"For this training example we want the output to be {y_txt}. "
-            "That wish is drawn as a ghost neuron beside the real one, and we call it y."))
+            f"For this example we want the output to be {y_txt}: a ghost neuron we call y."))
         ghost = DashedVMobject(Circle(radius=d.radius, color=self.theme.ghost), num_dashes=18)
         ghost.next_to(d.neuron(L, 0), RIGHT, buff=0.9)
         y_val = self.number(self.lecture.chain.y[0], label="y", source="chain.y[0]",
@@ -213,9 +212,8 @@ class ChainRuleScene(LessonScene):
     def not_powers(self) -> None:
         nt = self.nt
         self.step("not-powers", (
-            "A word on the notation. The L in brackets is not an exponent: it names the layer a "
-            "quantity belongs to. So a of L minus 1 is simply the activation one layer back, "
-            "and nothing here is raised to a power."))
+            "A word on notation: the L in brackets is not an exponent. It names the layer, "
+            "so a of L minus 1 is the activation one layer back."))
         marks = VGroup(*(exponent_boxes(m, nt, filled=True) for row in self.formulas for m in row))
         marks.add(exponent_boxes(self.cost, nt, filled=True))
         note = Text("brackets name layers: not powers", font_size=style.SIZES.caption, color=self.theme.highlight)
@@ -298,9 +296,8 @@ class ChainRuleScene(LessonScene):
         step_txt = self.record(step_value, label="tick spacing of every number line",
                                source=repr(step_value), decimals=max(0, -_exponent(step_value)))
         self.step("number-lines", (
-            "Give each quantity on that path its own number line, with a dot at its present value. "
-            f"All the lines share one zoom: one tick is {step_txt} on every line, so the length of a "
-            "change on one line can be compared with a change on any other."))
+            "Give each quantity on the path a number line, with a dot at its value. "
+            f"All lines share one zoom: one tick is {step_txt} on every line, so changes compare directly."))
         gap = min(1.05, (TOP - BOTTOM - 0.75) / max(len(lines) - 1, 1))
         group = stack_lines(lines, gap=gap)
         readouts = VGroup()

@@ -34,9 +34,7 @@ class TitleCard(LessonScene):
 
     def pose_question(self) -> None:
         self.step("question", caption=(
-            "So the question of this lesson is: how sensitive is the cost to each weight and each bias? "
-            "The answer is the derivative of the cost with respect to every one of them, and the chain rule "
-            "computes it."))
+            "The question: how sensitive is the cost to each weight and each bias? The chain rule answers it."))
         question = MathTex(
             r"\frac{\partial C}{\partial w}", r"\quad", r"\frac{\partial C}{\partial b}",
             font_size=style.SIZES.tex,
