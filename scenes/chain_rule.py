@@ -126,7 +126,7 @@ class ChainRuleScene(LessonScene):
         a_L = self.record(self.tr.a(L)[0], label="a^(L)", source=f"chain_trace.a({L})[0]")
         a_prev = self.record(self.tr.a(L - 1)[0], label="a^(L-1)", source=f"chain_trace.a({L - 1})[0]")
         self.step("last-neurons", (
-            f"Take the simplest network: one neuron per layer. Look at its last two neurons. "
+            f"Take the simplest network: one neuron per layer. Look at its last {_count(L - f + 2)} neurons. "
             f"The last activation is called a of L, here {a_L}, and the one before it a of L minus 1, "
             f"here {a_prev}."))
         d = cc.diagram(self, width=8.0, height=1.6, neuron_radius=0.42)
@@ -561,6 +561,10 @@ class ChainRuleScene(LessonScene):
         self.table = table
         self.step("end")
         self.play(FadeOut(VGroup(self.table, self.row1, self.row2, self.vals1, self.vals2, self.product)))
+
+
+def _count(n: int) -> str:
+    return {2: "two", 3: "three", 4: "four", 5: "five"}.get(n, str(n))
 
 
 def _key(q: Quantity) -> tuple:
