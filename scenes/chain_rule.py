@@ -173,7 +173,8 @@ class ChainRuleScene(LessonScene):
             f"{'is' if not approx else 'is about'} {c_txt}."))
         self.equation(expr, c_txt, approx=approx, what="the cost of one example")
         cost = nt.tex(nt.C, "=", r"\left(", nt.a(L), "-", nt.y, r"\right)^2")
-        values = MathTex("=", r"\left(", a_txt, "-", y_txt, r"\right)^2", rel, c_txt, font_size=style.SIZES.tex)
+        y_shown = f"({y_txt})" if y_txt.startswith("-") else y_txt  # "a - (-0.50)", never "a - -0.50"
+        values = MathTex("=", r"\left(", a_txt, "-", y_shown, r"\right)^2", rel, c_txt, font_size=style.SIZES.tex)
         values[2].set_color(self.theme.ink)
         values[4].set_color(self.theme.target)
         values[7].set_color(self.theme.cost)
