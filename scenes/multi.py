@@ -156,8 +156,20 @@ def multi_diagram(scene: LessonScene, *, width: float = 6.6, height: float = 3.6
         m.network, acts, scene.theme, width=width, height=height, neuron_radius=min(radius, 0.38 * spacing),
         scene=scene, source="multi_trace.a({l})[{j}]",
     )
-    d.to_edge(UP, buff=max(0.3, 0.9 - d.radius)).set_x(-2.6)  # room above for a weight's name
+    d.scale(min(1.35, 4.0 / d.neuron_group.height, 8.6 / d.neuron_group.width))  # use the frame
+    r = d.neuron(0, 0).width / 2
+    d.to_edge(UP, buff=max(0.3, 0.9 - r))  # room above for a weight's name
+    d.shift((1.7 - d.neuron_group.get_right()[0]) * RIGHT)  # room on the right for labels and targets
     return d, trace
+
+
+def place_rows(rows: Mobject, above: Mobject, bottom: float = -3.8) -> Mobject:
+    """Formula rows centred in the space between `above` and the bottom of the frame."""
+    top = above.get_bottom()[1] - 0.3
+    rows.move_to([0, (top + bottom) / 2, 0])
+    if rows.get_bottom()[1] < bottom:
+        rows.shift((bottom - rows.get_bottom()[1]) * UP)
+    return rows
 
 
 def early_layers(d: NetworkDiagram) -> VGroup:
@@ -291,7 +303,7 @@ class SeveralNeurons(LessonScene):
         total = num(self, tr.cost, "C_0", "multi_trace.costs[0]", decimals=style.DECIMALS_FINE, paren=False)
         rel = relation(self, " + ".join(exprs), total, "the cost of one example")
         values = self.registered(ink.tex(*terms, rel, (total, ink.color("C"))))
-        rows = VGroup(general, fit(values)).arrange(DOWN, buff=0.35).to_edge(DOWN, buff=0.7)
+        rows = place_rows(VGroup(general, fit(values)).arrange(DOWN, buff=0.4), self.d.neuron_group)
         self.rows = rows
         self.step(
             "cost-sum",
@@ -335,7 +347,7 @@ class SeveralNeurons(LessonScene):
         self.registered(mat)
         name = ink.tex((r"W^{(L)}", th.weight_pos), "=", font_size=36)
         block = VGroup(name, mat).arrange(RIGHT, buff=0.2)
-        block.to_edge(DOWN, buff=0.5).to_edge(LEFT, buff=0.6)
+        place_rows(block, self.d.neuron_group).to_edge(LEFT, buff=0.6)
         row_box = SurroundingRectangle(mat.get_rows()[j], color=th.highlight, buff=0.08)
         col_box = SurroundingRectangle(mat.get_columns()[k], color=th.highlight, buff=0.08)
         row_tag = MathTex(f"j={j}", r"\ \text{(to)}", font_size=FS, color=th.ink)
@@ -375,7 +387,7 @@ class SeveralNeurons(LessonScene):
         values = self.registered(ink.tex(*vals))
         compact = ink.tex(ink.z(L, "j"), "=", r"\sum_{k}", ink.w(L, "j", "k"), ink.a(L - 1, "k"), "+",
                           ink.b(L, "j"), r"\qquad", ink.a(L, "j"), "=", ink.act.tex + "(", ink.z(L, "j"), ")")
-        rows = VGroup(fit(full), fit(values), fit(compact)).arrange(DOWN, buff=0.35).to_edge(DOWN, buff=0.5)
+        rows = place_rows(VGroup(fit(full), fit(values), fit(compact)).arrange(DOWN, buff=0.4), self.d.neuron_group)
         self.step(
             "z-sum",
             f"Neuron {j} adds up every weighted activation of the layer before, plus its bias: z {j} is {zj}. "
@@ -404,7 +416,7 @@ class SeveralNeurons(LessonScene):
         rel = relation(self, " * ".join(texts), prod, f"the chain rule for w_{j},{k}^(L)")
         values = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
                                          texts[2], rel, (prod, ink.color("C"))))
-        rows = VGroup(fit(formula), fit(means), fit(values)).arrange(DOWN, buff=0.3).to_edge(DOWN, buff=0.4)
+        rows = place_rows(VGroup(fit(formula), fit(means), fit(values)).arrange(DOWN, buff=0.3), self.d.neuron_group)
         self.step(
             "chain-rule",
             "The chain rule for this weight has the same three factors as on the single chain, now with "
@@ -503,7 +515,7 @@ class SummedPathsToCost(LessonScene):
             rows.add(self.registered(row))
         rows.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         fit(rows)
-        rows.to_edge(DOWN, buff=0.45).to_edge(LEFT, buff=0.6)
+        place_rows(rows, VGroup(self.d.neuron_group, self.brace)).to_edge(LEFT, buff=0.6)
         self.sp, self.src, self.rows = sp, src, rows
         said = "; ".join(f"through neuron {j}, {p}" for j, p in enumerate(self.products))
         self.step(
@@ -537,7 +549,8 @@ class SummedPathsToCost(LessonScene):
         values = self.registered(ink.tex(*parts, rel, (total, th.cost)))
         note = self.registered(MathTex(r"\text{the backward pass gives the same: }", check, font_size=FS,
                                        color=th.ink))
-        group = VGroup(fit(formula), fit(values), note).arrange(DOWN, buff=0.3).to_edge(DOWN, buff=0.4)
+        group = place_rows(VGroup(fit(formula), fit(values), note).arrange(DOWN, buff=0.3),
+                           VGroup(self.d.neuron_group, self.brace))
         self.step(
             "sum",
             f"Added together, the paths give how sensitive the cost is to a {k} of layer L minus 1: {total}. "
@@ -571,7 +584,7 @@ class SummedPathsToCost(LessonScene):
                        *ink.d(ink.C(), ink.a(L - 1, k)))
         row2 = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
                                        (texts[2], th.cost), rel, (prod, th.cost)))
-        rows = VGroup(fit(row1), fit(row2)).arrange(DOWN, buff=0.3).to_edge(DOWN, buff=0.5)
+        rows = place_rows(VGroup(fit(row1), fit(row2)).arrange(DOWN, buff=0.3), self.d.neuron_group)
         first = "x" if L - 2 == 0 else "a"
         self.step(
             "layer-back",
