@@ -599,7 +599,7 @@ class SummedPathsToCost(LessonScene):
                                        (texts[2], th.cost), rel, (prod, th.cost)))
         rows = place_rows(VGroup(fit(row1), fit(row2)).arrange(DOWN, buff=0.3), self.d.neuron_group)
         fade_in, _ = fade_part(self.d, VGroup(), saved=self.early_saved, out=False, run_time=style.TIMINGS.transform)
-        edge = self.d.edge(L - 1, k, kk).copy().set_stroke(th.highlight, width=7)
+        edge = self.d.edge(L - 1, k, kk).copy().set_stroke(th.highlight, width=7, opacity=1)
         self.play(FadeOut(self.k_label), FadeOut(self.paths), FadeOut(self.brace), fade_in)
         self.play(Create(edge), FadeOut(VGroup(self.sum_group[0], self.sum_group[2], *self.sum_group[1][:-1])),
                   Write(row1))

@@ -184,12 +184,12 @@ def test_summed_paths_numbers_agree_with_the_words(built) -> None:
     assert f"along {m.network.sizes[-1]} paths" in said["all-paths"]
     for j, c in enumerate(sp.paths):
         assert f"through neuron {j}, {checks.format_shown(c.product, 4)}" in said["each-path"].lower()
-    assert all(s.step == "sum" for s in scene.shown if s.label.startswith("dC_0/da"))
+    assert all(s.step == "sum" for s in scene.shown if s.label.startswith("dC_0/da_{"))
     assert all(e.step == "sum" for e in scene.equations if e.what.endswith("added"))
     total, check = checks.format_shown(sp.total, 4), checks.format_shown(float(tr.dC_da(m.network.L - 1)[m.k]), 4)
     assert total == check and f"gets {check}" in said["sum"], "'the backward pass gives the same'"
     # each path's factors are shown with enough digits that the product checks out
-    paths = [e for e in scene.equations if e.what.startswith("the path")]
+    paths = [e for e in scene.equations if e.what.startswith("the path through")]
     assert len(paths) == len(sp.paths)
     assert all(checks.equation_problem(e.expr, e.result, False) is None or e.approx for e in paths)
 
