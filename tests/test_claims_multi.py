@@ -79,6 +79,18 @@ def test_side_numbers_readable_recorded_and_beyond_the_labels() -> None:
     assert checks.texts_on_lines(list(col), [d]) == [] and checks.overlapping_texts(list(col)) == []
 
 
+def test_layer_counts_off_the_edges() -> None:
+    """A hidden layer shown in part writes its size above its column, where no edge runs."""
+    _, acts = _digit_acts()
+    d = NetworkDiagram(DIGIT_NET, acts, style.DARK, max_shown=8, height=5.6, width=8.0)
+    count = d.size_label(1)
+    assert count.tex_string == "16"
+    assert count.get_bottom()[1] > max(d.neuron(1, j).get_top()[1] for j in d.shown(1))
+    assert checks.texts_on_lines([count], [d]) == []
+    assert checks.low_contrast([count], [d], style.DARK.background) == []
+    assert d.size_label(0).get_right()[0] < d.neuron(0, 0).get_left()[0]  # the input's count at its brace
+
+
 # --- the scenes, built once per module ----------------------------------------------
 
 import re  # noqa: E402

@@ -72,6 +72,7 @@ from manim import (
     LEFT,
     ORIGIN,
     RIGHT,
+    UP,
     Animation,
     AnimationGroup,
     Brace,
