@@ -147,17 +147,29 @@ class Ink:
         return mob
 
 
-def multi_diagram(scene: LessonScene, *, width: float = 6.6, height: float = 3.6, radius: float = 0.4):
+def multi_diagram(scene: LessonScene, *, width: float = 6.6, height: float = 4.0, radius: float = 0.4):
     m = scene.lecture.multi
     trace = engine.run(m.network, m.x, m.y)
     acts = [trace.a(l) for l in range(m.network.L + 1)]
     spacing = min(height / max(m.network.sizes), 1.1)
     d = NetworkDiagram(
-        m.network, acts, scene.theme, width=width, height=height, neuron_radius=min(radius, 0.38 * spacing),
+        m.network, acts, scene.theme, width=width, height=height, neuron_radius=min(radius, 0.4 * spacing),
         scene=scene, source="multi_trace.a({l})[{j}]",
     )
-    d.to_edge(UP, buff=max(0.3, 0.9 - d.radius)).set_x(-2.6)  # room above for a weight's name
+    d.scale(min(1.35, 4.0 / d.neuron_group.height, 8.6 / d.neuron_group.width))  # use the frame
+    r = d.neuron(0, 0).width / 2
+    d.to_edge(UP, buff=max(0.3, 0.9 - r))  # room above for a weight's name
+    d.shift((1.7 - d.neuron_group.get_right()[0]) * RIGHT)  # room on the right for labels and targets
     return d, trace
+
+
+def place_rows(rows: Mobject, above: Mobject, bottom: float = -3.8) -> Mobject:
+    """Formula rows centred in the space between `above` and the bottom of the frame."""
+    top = above.get_bottom()[1] - 0.3
+    rows.move_to([0, (top + bottom) / 2, 0])
+    if rows.get_bottom()[1] < bottom:
+        rows.shift((bottom - rows.get_bottom()[1]) * UP)
+    return rows
 
 
 def early_layers(d: NetworkDiagram) -> VGroup:
@@ -277,6 +289,12 @@ class SeveralNeurons(LessonScene):
     def cost_as_sum(self) -> None:
         ink, L, tr = self.ink, self.L, self.trace
         n = self.m.network.sizes[-1]
+        total = checks.format_shown(tr.cost, style.DECIMALS_FINE)
+        self.step(
+            "cost-sum",
+            "The cost of this one example, C zero, adds one squared difference per output. "
+            f"Here it comes to {total}.",
+        )
         general = ink.tex(ink.C(), "=", r"\sum_{j}", "(", ink.a(L, "j"), "-", ink.y("j"), ")^2", font_size=36)
         terms: list = ["="]
         exprs = []
@@ -288,16 +306,11 @@ class SeveralNeurons(LessonScene):
                 terms.append("+")
             terms += ["(", (a, ink.color("a")), "-", (y, ink.color("y")), ")^2"]
             exprs.append(f"({a} - {y}) * ({a} - {y})")  # not **2: an approximate check would perturb the 2
-        total = num(self, tr.cost, "C_0", "multi_trace.costs[0]", decimals=style.DECIMALS_FINE, paren=False)
+        num(self, tr.cost, "C_0", "multi_trace.costs[0]", decimals=style.DECIMALS_FINE, paren=False)
         rel = relation(self, " + ".join(exprs), total, "the cost of one example")
         values = self.registered(ink.tex(*terms, rel, (total, ink.color("C"))))
-        rows = VGroup(general, fit(values)).arrange(DOWN, buff=0.35).to_edge(DOWN, buff=0.7)
+        rows = place_rows(VGroup(general, fit(values)).arrange(DOWN, buff=0.4), self.d.neuron_group)
         self.rows = rows
-        self.step(
-            "cost-sum",
-            "The cost of this one example, C zero, adds one squared difference per output. "
-            f"Here it comes to {total}.",
-        )
         self.play(Write(general))
         born = [values[2 + 6 * j] for j in range(n)]  # each output's number flies into its term
         sources = [self.d.value_label(L, j) or self.out_labels[j] for j in range(n)]
@@ -308,7 +321,7 @@ class SeveralNeurons(LessonScene):
     def weight_indices(self) -> None:
         th, L, j, k, ink = self.theme, self.L, self.m.j, self.m.k, self.ink
         W = self.m.network.W(L)
-        wj = num(self, W[j, k], f"w_{{{j},{k}}}^{{(L)}}", f"multi.network.W({L})[{j}, {k}]", paren=False)
+        wj = checks.format_shown(W[j, k], style.DECIMALS)
         self.step(
             "weight-index",
             "The weight from neuron k to neuron j is w j k: first where it goes, then where it comes from. "
@@ -335,7 +348,7 @@ class SeveralNeurons(LessonScene):
         self.registered(mat)
         name = ink.tex((r"W^{(L)}", th.weight_pos), "=", font_size=36)
         block = VGroup(name, mat).arrange(RIGHT, buff=0.2)
-        block.to_edge(DOWN, buff=0.5).to_edge(LEFT, buff=0.6)
+        place_rows(block, self.d.neuron_group).to_edge(LEFT, buff=0.6)
         row_box = SurroundingRectangle(mat.get_rows()[j], color=th.highlight, buff=0.08)
         col_box = SurroundingRectangle(mat.get_columns()[k], color=th.highlight, buff=0.08)
         row_tag = MathTex(f"j={j}", r"\ \text{(to)}", font_size=FS, color=th.ink)
@@ -354,6 +367,12 @@ class SeveralNeurons(LessonScene):
         L, j, tr, ink = self.L, self.m.j, self.trace, self.ink
         W, b = self.m.network.W(L), self.m.network.b(L)
         n_prev = W.shape[1]
+        zj = checks.format_shown(tr.z(L)[j], style.DECIMALS)
+        self.step(
+            "z-sum",
+            f"Neuron {j} adds up every weighted activation of the layer before, plus its bias: z {j} is {zj}. "
+            f"In general z j sums w j k times a k over k, and {ink.say} turns it into a j.",
+        )
         sym: list = [ink.z(L, j), "="]
         vals: list = ["="]
         exprs = []
@@ -368,19 +387,14 @@ class SeveralNeurons(LessonScene):
             exprs.append(f"{w} * {a}")
         sym += ["+", ink.b(L, j)]
         bj = num(self, b[j], f"b_{{{j}}}^{{(L)}}", f"multi.network.b({L})[{j}]")
-        zj = num(self, tr.z(L)[j], f"z_{{{j}}}^{{(L)}}", f"multi_trace.z({L})[{j}]", paren=False)
+        num(self, tr.z(L)[j], f"z_{{{j}}}^{{(L)}}", f"multi_trace.z({L})[{j}]", paren=False)
         rel = relation(self, " + ".join(exprs) + f" + {bj}", zj, f"z_{j}^(L) from its weighted inputs")
         vals += ["+", (bj, ink.color("b")), rel, (zj, ink.color("z"))]
         full = ink.tex(*sym)
         values = self.registered(ink.tex(*vals))
         compact = ink.tex(ink.z(L, "j"), "=", r"\sum_{k}", ink.w(L, "j", "k"), ink.a(L - 1, "k"), "+",
                           ink.b(L, "j"), r"\qquad", ink.a(L, "j"), "=", ink.act.tex + "(", ink.z(L, "j"), ")")
-        rows = VGroup(fit(full), fit(values), fit(compact)).arrange(DOWN, buff=0.35).to_edge(DOWN, buff=0.5)
-        self.step(
-            "z-sum",
-            f"Neuron {j} adds up every weighted activation of the layer before, plus its bias: z {j} is {zj}. "
-            f"In general z j sums w j k times a k over k, and {ink.say} turns it into a j.",
-        )
+        rows = place_rows(VGroup(fit(full), fit(values), fit(compact)).arrange(DOWN, buff=0.4), self.d.neuron_group)
         self.play(FadeOut(self.matrix_group), Write(full))
         self.play(FadeIn(values, shift=0.2 * UP))
         self.play(ReplacementTransform(full.copy(), compact), run_time=style.TIMINGS.transform * 1.5)
@@ -391,6 +405,12 @@ class SeveralNeurons(LessonScene):
         L, j, k, ink, tr = self.L, self.m.j, self.m.k, self.ink, self.trace
         chain = engine.weight_chain(tr, L, j, k)
         src = f"engine.weight_chain(multi_trace, {L}, {j}, {k})"
+        prod = checks.format_shown(chain.product, style.DECIMALS_FINE)
+        self.step(
+            "chain-rule",
+            "The chain rule for this weight has the same three factors as on the single chain, now with "
+            f"indices. Multiplied, they give {prod}: how fast this example's cost changes with w {j} {k}.",
+        )
         lhs = ink.d(ink.C(), ink.w(L, j, k))
         formula = ink.tex(*lhs, "=", *ink.d(ink.z(L, j), ink.w(L, j, k)), r"\,", *ink.d(ink.a(L, j), ink.z(L, j)),
                           r"\,", *ink.d(ink.C(), ink.a(L, j)))
@@ -399,17 +419,12 @@ class SeveralNeurons(LessonScene):
         names = [f"a_{k}^(L-1)", f"{ink.act.symbol}'(z_{j}^(L))", f"2(a_{j}^(L) - y_{j})"]
         texts = [num(self, f.value, names[i], f"{src}.factors[{i}].value", decimals=style.DECIMALS_FINE)
                  for i, f in enumerate(chain.factors)]
-        prod = num(self, chain.product, f"dC_0/dw_{j},{k}^(L)", f"{src}.product", decimals=style.DECIMALS_FINE,
+        num(self, chain.product, f"dC_0/dw_{j},{k}^(L)", f"{src}.product", decimals=style.DECIMALS_FINE,
                    paren=False)
         rel = relation(self, " * ".join(texts), prod, f"the chain rule for w_{j},{k}^(L)")
         values = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
                                          texts[2], rel, (prod, ink.color("C"))))
-        rows = VGroup(fit(formula), fit(means), fit(values)).arrange(DOWN, buff=0.3).to_edge(DOWN, buff=0.4)
-        self.step(
-            "chain-rule",
-            "The chain rule for this weight has the same three factors as on the single chain, now with "
-            f"indices. Multiplied, they give {prod}: how fast this example's cost changes with w {j} {k}.",
-        )
+        rows = place_rows(VGroup(fit(formula), fit(means), fit(values)).arrange(DOWN, buff=0.3), self.d.neuron_group)
         self.play(FadeOut(self.z_rows), Write(formula))
         self.play(FadeIn(means, shift=0.2 * UP))
         self.play(FadeIn(values, shift=0.2 * UP))
@@ -483,7 +498,13 @@ class SummedPathsToCost(LessonScene):
         sp = engine.summed_paths(self.trace, L, k)
         src = f"engine.summed_paths(multi_trace, {L}, {k})"
         rows = VGroup()
-        self.products: list[str] = []
+        self.products = [checks.format_shown(c.product, style.DECIMALS_FINE) for c in sp.paths]
+        said = "; ".join(f"through neuron {j}, {p}" for j, p in enumerate(self.products))
+        self.step(
+            "each-path",
+            f"Path by path: each brings its weight, times {ink.say} prime of its z, times two times how far its "
+            f"output is from the target. {said[0].upper() + said[1:]}.",
+        )
         for j, chain in enumerate(sp.paths):
             w = num(self, chain.factors[0].value, f"w_{{{j},{k}}}^{{(L)}}", f"{src}.paths[{j}].factors[0].value",
                     decimals=style.DECIMALS_FINE)
@@ -494,7 +515,6 @@ class SummedPathsToCost(LessonScene):
             p = num(self, chain.product, f"path {j}", f"{src}.paths[{j}].product", decimals=style.DECIMALS_FINE,
                     paren=False)
             rel = relation(self, f"{w} * {s} * {g}", p, f"the path through a_{j}^(L)")
-            self.products.append(p)
             row = ink.tex(
                 ink.w(L, j, k), *ink.prime(L, j), "2(", ink.a(L, j), "-", ink.y(j), ")", "=",
                 (w, ink.color("w", self.m.network.W(L)[j, k])), r"\cdot", s, r"\cdot", g, rel,
@@ -503,14 +523,8 @@ class SummedPathsToCost(LessonScene):
             rows.add(self.registered(row))
         rows.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         fit(rows)
-        rows.to_edge(DOWN, buff=0.45).to_edge(LEFT, buff=0.6)
+        place_rows(rows, VGroup(self.d.neuron_group, self.brace)).to_edge(LEFT, buff=0.6)
         self.sp, self.src, self.rows = sp, src, rows
-        said = "; ".join(f"through neuron {j}, {p}" for j, p in enumerate(self.products))
-        self.step(
-            "each-path",
-            f"Path by path: each brings its weight, times {ink.say} prime of its z, times two times how far its "
-            f"output is from the target. {said[0].upper() + said[1:]}.",
-        )
         self.play(FadeOut(self.paths))
         for j, row in enumerate(rows):
             path = self._path(j)
@@ -520,9 +534,16 @@ class SummedPathsToCost(LessonScene):
 
     def sum_of_paths(self) -> None:
         th, k, L, ink = self.theme, self.k, self.L, self.ink
-        total = num(self, self.sp.total, f"dC_0/da_{{{k}}}^{{(L-1)}}", f"{self.src}.total",
+        total = checks.format_shown(self.sp.total, style.DECIMALS_FINE)
+        check = checks.format_shown(self.trace.dC_da(L - 1)[k], style.DECIMALS_FINE)
+        self.step(
+            "sum",
+            f"Added together, the paths give how sensitive the cost is to a {k} of layer L minus 1: {total}. "
+            f"The backward pass computes exactly this sum, and gets {check}.",
+        )
+        num(self, self.sp.total, f"dC_0/da_{{{k}}}^{{(L-1)}}", f"{self.src}.total",
                     decimals=style.DECIMALS_FINE, paren=False)
-        check = num(self, self.trace.dC_da(L - 1)[k], f"dC_0/da_{{{k}}}^{{(L-1)}} (backprop)",
+        num(self, self.trace.dC_da(L - 1)[k], f"dC_0/da_{{{k}}}^{{(L-1)}} (backprop)",
                     f"multi_trace.dC_da({L - 1})[{k}]", decimals=style.DECIMALS_FINE, paren=False)
         lhs = ink.d(ink.C(), ink.a(L - 1, k))
         formula = ink.tex(*lhs, "=", r"\sum_{j}", ink.w(L, "j", k), *ink.prime(L, "j"), "2(", ink.a(L, "j"), "-",
@@ -537,12 +558,8 @@ class SummedPathsToCost(LessonScene):
         values = self.registered(ink.tex(*parts, rel, (total, th.cost)))
         note = self.registered(MathTex(r"\text{the backward pass gives the same: }", check, font_size=FS,
                                        color=th.ink))
-        group = VGroup(fit(formula), fit(values), note).arrange(DOWN, buff=0.3).to_edge(DOWN, buff=0.4)
-        self.step(
-            "sum",
-            f"Added together, the paths give how sensitive the cost is to a {k} of layer L minus 1: {total}. "
-            f"The backward pass computes exactly this sum, and gets {check}.",
-        )
+        group = place_rows(VGroup(fit(formula), fit(values), note).arrange(DOWN, buff=0.3),
+                           VGroup(self.d.neuron_group, self.brace))
         self.play(Create(self.paths))
         sources = [row[-1] for row in self.rows]
         self.play(Write(formula), FadeOut(VGroup(*(VGroup(*row[:-1]) for row in self.rows))))
@@ -560,18 +577,7 @@ class SummedPathsToCost(LessonScene):
         kk = 0
         chain = engine.weight_chain(self.trace, L - 1, k, kk)
         src = f"engine.weight_chain(multi_trace, {L - 1}, {k}, {kk})"
-        prev = ink.a(L - 2, kk) if L - 2 > 0 else (f"x_{{{kk}}}", ink.color("a"))
-        names = [f"a_{kk}^(L-2)", f"{ink.act.symbol}'(z_{k}^(L-1))", f"dC_0/da_{k}^(L-1)"]
-        texts = [num(self, f.value, names[i], f"{src}.factors[{i}].value", decimals=style.DECIMALS_FINE)
-                 for i, f in enumerate(chain.factors)]
-        prod = num(self, chain.product, f"dC_0/dw_{k},{kk}^(L-1)", f"{src}.product", decimals=style.DECIMALS_FINE,
-                   paren=False)
-        rel = relation(self, " * ".join(texts), prod, f"the chain rule for w_{k},{kk}^(L-1)")
-        row1 = ink.tex(*ink.d(ink.C(), ink.w(L - 1, k, kk)), "=", prev, *ink.prime(L - 1, k),
-                       *ink.d(ink.C(), ink.a(L - 1, k)))
-        row2 = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
-                                       (texts[2], th.cost), rel, (prod, th.cost)))
-        rows = VGroup(fit(row1), fit(row2)).arrange(DOWN, buff=0.3).to_edge(DOWN, buff=0.5)
+        prod = checks.format_shown(chain.product, style.DECIMALS_FINE)
         first = "x" if L - 2 == 0 else "a"
         self.step(
             "layer-back",
@@ -580,8 +586,20 @@ class SummedPathsToCost(LessonScene):
             f"times the sum we just found, gives {prod}. "
             "Step back layer by layer like this, and every weight and bias gets its derivative.",
         )
+        prev = ink.a(L - 2, kk) if L - 2 > 0 else (f"x_{{{kk}}}", ink.color("a"))
+        names = [f"a_{kk}^(L-2)", f"{ink.act.symbol}'(z_{k}^(L-1))", f"dC_0/da_{k}^(L-1)"]
+        texts = [num(self, f.value, names[i], f"{src}.factors[{i}].value", decimals=style.DECIMALS_FINE)
+                 for i, f in enumerate(chain.factors)]
+        num(self, chain.product, f"dC_0/dw_{k},{kk}^(L-1)", f"{src}.product", decimals=style.DECIMALS_FINE,
+                   paren=False)
+        rel = relation(self, " * ".join(texts), prod, f"the chain rule for w_{k},{kk}^(L-1)")
+        row1 = ink.tex(*ink.d(ink.C(), ink.w(L - 1, k, kk)), "=", prev, *ink.prime(L - 1, k),
+                       *ink.d(ink.C(), ink.a(L - 1, k)))
+        row2 = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
+                                       (texts[2], th.cost), rel, (prod, th.cost)))
+        rows = place_rows(VGroup(fit(row1), fit(row2)).arrange(DOWN, buff=0.3), self.d.neuron_group)
         fade_in, _ = fade_part(self.d, VGroup(), saved=self.early_saved, out=False, run_time=style.TIMINGS.transform)
-        edge = self.d.edge(L - 1, k, kk).copy().set_stroke(th.highlight, width=7)
+        edge = self.d.edge(L - 1, k, kk).copy().set_stroke(th.highlight, width=7, opacity=1)
         self.play(FadeOut(self.k_label), FadeOut(self.paths), FadeOut(self.brace), fade_in)
         self.play(Create(edge), FadeOut(VGroup(self.sum_group[0], self.sum_group[2], *self.sum_group[1][:-1])),
                   Write(row1))
@@ -611,8 +629,7 @@ class FullBackwardPass(LessonScene):
         out = tr.a(tr.L)
         self.guess = int(np.argmax(out))
         self.src = "multi_data.backward_trace()"
-        a_guess = self.record(out[self.guess], label=f"a_{self.guess}^(L)", source=f"{self.src}.a({tr.L})[{self.guess}]")
-        a_label = self.record(out[self.label], label=f"a_{self.label}^(L)", source=f"{self.src}.a({tr.L})[{self.label}]")
+        a_guess, a_label = (checks.format_shown(out[d], style.DECIMALS) for d in (self.guess, self.label))
         self.step(
             "digit",
             f"The trained network reads this handwritten {self.label} as a {self.guess}: "
@@ -640,6 +657,13 @@ class FullBackwardPass(LessonScene):
         th, tr, L = self.theme, self.trace, self.trace.L
         a, g = tr.a(L), tr.dC_da(L)
         y = engine.one_hot(np.array([self.label]))[0]
+        lg, gg = g[self.label], g[self.guess]
+        txt = {v: checks.format_shown(v, 2) for v in (lg, gg)}
+        self.step(
+            "output-error",
+            "At the output, each sensitivity is twice the gap to the target: "
+            f"{txt[lg]} for the {self.label}, too low, and {txt[gg]} for the {self.guess}, too high.",
+        )
         decimals = 2
         for decimals in (2, 3, 4):  # the a's written precisely enough that 2(a - y) checks out on every row
             if all(checks.equation_problem(f"2 * ({checks.format_shown(a[j], decimals)} - {y[j]:.0f})",
@@ -668,19 +692,10 @@ class FullBackwardPass(LessonScene):
                           what=f"dC_0/da_{j}^(L) = 2(a_{j} - y_{j})")
             col_g.add(gm)
         head_g.align_to(head_a, DOWN).set_x(right - head_g.width / 2)
-        la, lg = a[self.label], g[self.label]
-        ga, gg = a[self.guess], g[self.guess]
-        txt = {v: checks.format_shown(v, 2) for v in (lg, gg)}
-        self.step(
-            "output-error",
-            "At the output, each sensitivity is twice the gap to the target: "
-            f"{txt[lg]} for the {self.label}, too low, and {txt[gg]} for the {self.guess}, too high.",
-        )
         self.play(FadeIn(col_a), Write(head_a))
         self.play(FadeIn(col_y), Write(head_y))
         self.play(FadeIn(col_g), Write(head_g))
         self.columns = VGroup(col_a, col_y, col_g, head_a, head_y, head_g)
-        self.ga = ga
 
     def travel_back(self) -> None:
         tr = self.trace
@@ -703,8 +718,14 @@ class FullBackwardPass(LessonScene):
 
     def legend_and_hold(self) -> None:
         th = self.theme
-        s = self.record(self.scale, label="edge colour scale |dC_0/dw|", source=f"multi_data.grad_scale({self.src})",
-                        decimals=3)
+        s = checks.format_shown(self.scale, 3)
+        self.step(
+            "legend",
+            f"Red is negative, down to minus {s}; blue positive. "
+            "Descent moves each weight against its derivative: red edges will grow, blue ones shrink.",
+        )
+        self.record(self.scale, label="edge colour scale |dC_0/dw|", source=f"multi_data.grad_scale({self.src})",
+                    decimals=3)
         bar = VGroup()
         steps = 21
         for i in range(steps):
@@ -721,9 +742,4 @@ class FullBackwardPass(LessonScene):
         name.next_to(bar, UP, buff=0.15)
         legend = VGroup(name, bar, lo, hi)
         legend.to_corner(DOWN + RIGHT, buff=0.35)
-        self.step(
-            "legend",
-            f"Red is negative, down to minus {s}; blue positive. "
-            "Descent moves each weight against its derivative: red edges will grow, blue ones shrink.",
-        )
         self.play(FadeIn(legend))

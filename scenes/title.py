@@ -19,7 +19,8 @@ class TitleCard(LessonScene):
         self.clear_stage()
 
     def show_title(self) -> None:
-        self.step("title", caption=self.lecture.title)
+        self.step("title", caption=(
+            f"{self.lecture.title}. A network learns by nudging its weights and biases to lower its cost."))
         self.title = Text(self.lecture.title, font_size=style.SIZES.title)
         self.subtitle = Text(
             "how a network's cost responds to each weight and bias",
@@ -32,7 +33,8 @@ class TitleCard(LessonScene):
         self.wait(style.TIMINGS.pause)
 
     def pose_question(self) -> None:
-        self.step("question", caption="The goal: the derivative of the cost with respect to every parameter.")
+        self.step("question", caption=(
+            "The question: how sensitive is the cost to each weight and each bias? The chain rule answers it."))
         question = MathTex(
             r"\frac{\partial C}{\partial w}", r"\quad", r"\frac{\partial C}{\partial b}",
             font_size=style.SIZES.tex,

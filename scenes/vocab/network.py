@@ -72,6 +72,7 @@ from manim import (
     LEFT,
     ORIGIN,
     RIGHT,
+    UP,
     Animation,
     AnimationGroup,
     Brace,
@@ -701,13 +702,16 @@ class NetworkDiagram(VGroup):
         mob = _LABELS[key].copy()
         mob.number = value  # the same text; get_value() gives the exact activation
         limit = 1.75 * self.radius  # a number this wide and one digit high still lies inside the circle
-        if mob.width > limit:
-            mob.scale_to_fit_width(limit)
         if self.min_text_height is None:
-            if (checks.text_px(mob) or 0.0) < checks.MIN_TEXT_PX - 1e-6:
-                return None  # unreadable at 480p: the brightness alone shows the value
-        elif mob.height < self.min_text_height:
-            return None
+            # readable or nothing: a number is never shrunk below its readable size, so a column
+            # shows all its numbers or (the brightness alone telling the values) none of them
+            if mob.width > limit or (checks.text_px(mob) or 0.0) < checks.MIN_TEXT_PX - 1e-6:
+                return None
+        else:
+            if mob.width > limit:
+                mob.scale_to_fit_width(limit)
+            if mob.height < self.min_text_height:
+                return None
         mob.move_to(self.neuron(l, j))
         return mob
 
