@@ -214,9 +214,10 @@ def ghosts(scene: LessonScene, ink: Ink, d: NetworkDiagram, y: np.ndarray, after
     th = scene.theme
     out = VGroup()
     L = d.L
-    x = after.get_right()[0] + 0.3 + d.radius
+    r = 1.15 * d.neuron(L, 0).width / 2  # a little wider than a neuron: the target's number clears the dashes
+    x = after.get_right()[0] + 0.25 + r
     for j in d.shown(L):
-        c = DashedVMobject(Circle(radius=d.radius, color=th.ghost, stroke_width=2), num_dashes=18)
+        c = DashedVMobject(Circle(radius=r, color=th.ghost, stroke_width=2), num_dashes=20)
         c.move_to([x, d.neuron(L, j).get_y(), 0])
         inner = scene.number(y[j], label=f"y_{{{j}}}", source=f"multi.y[{j}]", color=th.target, font_size=FS)
         inner.move_to(c)
