@@ -214,9 +214,10 @@ def ghosts(scene: LessonScene, ink: Ink, d: NetworkDiagram, y: np.ndarray, after
     th = scene.theme
     out = VGroup()
     L = d.L
-    x = after.get_right()[0] + 0.3 + d.radius
+    r = 1.15 * d.neuron(L, 0).width / 2  # a little wider than a neuron: the target's number clears the dashes
+    x = after.get_right()[0] + 0.25 + r
     for j in d.shown(L):
-        c = DashedVMobject(Circle(radius=d.radius, color=th.ghost, stroke_width=2), num_dashes=18)
+        c = DashedVMobject(Circle(radius=r, color=th.ghost, stroke_width=2), num_dashes=20)
         c.move_to([x, d.neuron(L, j).get_y(), 0])
         inner = scene.number(y[j], label=f"y_{{{j}}}", source=f"multi.y[{j}]", color=th.target, font_size=FS)
         inner.move_to(c)
@@ -424,7 +425,7 @@ class SeveralNeurons(LessonScene):
         rel = relation(self, " * ".join(texts), prod, f"the chain rule for w_{j},{k}^(L)")
         values = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
                                          texts[2], rel, (prod, ink.color("C"))))
-        rows = place_rows(VGroup(fit(formula), fit(means), fit(values)).arrange(DOWN, buff=0.3), self.d.neuron_group)
+        place_rows(VGroup(fit(formula), fit(means), fit(values)).arrange(DOWN, buff=0.3), self.d.neuron_group)
         self.play(FadeOut(self.z_rows), Write(formula))
         self.play(FadeIn(means, shift=0.2 * UP))
         self.play(FadeIn(values, shift=0.2 * UP))
@@ -558,8 +559,8 @@ class SummedPathsToCost(LessonScene):
         values = self.registered(ink.tex(*parts, rel, (total, th.cost)))
         note = self.registered(MathTex(r"\text{the backward pass gives the same: }", check, font_size=FS,
                                        color=th.ink))
-        group = place_rows(VGroup(fit(formula), fit(values), note).arrange(DOWN, buff=0.3),
-                           VGroup(self.d.neuron_group, self.brace))
+        place_rows(VGroup(fit(formula), fit(values), note).arrange(DOWN, buff=0.3),
+                   VGroup(self.d.neuron_group, self.brace))
         self.play(Create(self.paths))
         sources = [row[-1] for row in self.rows]
         self.play(Write(formula), FadeOut(VGroup(*(VGroup(*row[:-1]) for row in self.rows))))
@@ -597,7 +598,7 @@ class SummedPathsToCost(LessonScene):
                        *ink.d(ink.C(), ink.a(L - 1, k)))
         row2 = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
                                        (texts[2], th.cost), rel, (prod, th.cost)))
-        rows = place_rows(VGroup(fit(row1), fit(row2)).arrange(DOWN, buff=0.3), self.d.neuron_group)
+        place_rows(VGroup(fit(row1), fit(row2)).arrange(DOWN, buff=0.3), self.d.neuron_group)
         fade_in, _ = fade_part(self.d, VGroup(), saved=self.early_saved, out=False, run_time=style.TIMINGS.transform)
         edge = self.d.edge(L - 1, k, kk).copy().set_stroke(th.highlight, width=7, opacity=1)
         self.play(FadeOut(self.k_label), FadeOut(self.paths), FadeOut(self.brace), fade_in)
@@ -645,7 +646,7 @@ class FullBackwardPass(LessonScene):
         self.digit = ImageMobject(img).scale_to_fit_height(1.7)
         self.digit.to_corner(UP + LEFT, buff=0.3)
         frame = SurroundingRectangle(self.digit, color=th.muted, buff=0.02, stroke_width=1)
-        lab = self.record(self.label, label="the digit's label", source=f"digits[1][multi_data.backward_example()]",
+        lab = self.record(self.label, label="the digit's label", source="digits[1][multi_data.backward_example()]",
                           decimals=0)
         cap = self.registered(MathTex(r"\text{a }" + lab, font_size=FS))
         cap.next_to(frame, DOWN, buff=0.15)
