@@ -346,8 +346,10 @@ def equation_problem(expr: str, result: str, approx: bool) -> str | None:
         return None
     if not approx:
         return f"{expr} gives {format_shown(exact, d)}, the screen says {result}"
-    halves = [0.5 * 10.0 ** -_decimals(t) for t in texts]
-    corners = itertools.product(*[(-h, h) for h in halves]) if len(halves) <= 12 else []
+    # a shown decimal stands for anything within half a unit of its last digit; whole numbers
+    # (factors like 2, exponents) are exact
+    halves = [0.5 * 10.0 ** -_decimals(t) if "." in t else 0.0 for t in texts]
+    corners = itertools.product(*[(-h, h) if h else (0.0,) for h in halves]) if len(halves) <= 12 else []
     lo = hi = exact
     for signs in corners:
         v = _evaluate(tree, {id(n): float(n.value) + s for n, s in zip(literals, signs, strict=True)})

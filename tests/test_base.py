@@ -89,6 +89,7 @@ class Sums(LessonScene):
         self.equation("(-0.39) * 0.2368 * (-0.7699)", "0.0711", what="a path")
         self.equation("(-0.39) * 0.2368 * (-0.7699)", "0.0703", approx=True, what="a path, approximately")
         self.equation("0.28 * 0.2439 * 0.8433", "0.0610", approx=True, what="too far even for ≈")
+        self.equation("2 * (-0.38)**2", "0.29", approx=True, what="whole numbers are exact")
 
 
 def _build(cls, tmp_path: Path, **kw):
@@ -203,7 +204,7 @@ def test_calculations_must_check_out_from_the_shown_operands(tmp_path: Path) -> 
     assert len(scene.layout_problems) == 2, scene.layout_problems
     assert "gives 0.3208, the screen says 0.3260" in scene.layout_problems[0]
     assert "too far even for ≈" in scene.layout_problems[1]
-    assert [e.result for e in scene.equations] == ["0.3260", "0.0711", "0.0703", "0.0610"]
+    assert [e.result for e in scene.equations] == ["0.3260", "0.0711", "0.0703", "0.0610", "0.29"]
 
 
 def test_negative_zero_is_shown_as_zero() -> None:
