@@ -1,0 +1,113 @@
+"""`render.sh slides`: one slide per step, a PowerPoint file that reads back, HTML that opens offline,
+and narration that plays with its slide."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import wave
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from conftest import ROOT, cli, run_env
+
+from engine.lecture import load_lecture
+from studio import catalog
+from studio.catalog import SceneEntry
+from studio.runner import construct
+from studio.slides import REVEAL_FILES, SlideMaker
+
+pytestmark = pytest.mark.render
+
+
+def _steps(name: str, tmp: Path) -> list[str]:
+    """The scene's steps, from a fast construction (independent of the slide render)."""
+    return construct(catalog.find(name), load_lecture(None).path, tmp, check=False).steps
+
+
+def test_slides_of_a_scene_are_its_steps_and_export_to_pptx_and_offline_html(tmp_path: Path) -> None:
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    out = tmp_path / "out"
+    result = subprocess.run(
+        cli("slides", "TitleCard", "--out", str(out)), cwd=ROOT, env=run_env(), capture_output=True, text=True,
+        timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    steps = _steps("TitleCard", tmp_path / "media")
+    folder = out / "default" / "480p15" / "slides"
+
+    config = json.loads((folder / "TitleCard.json").read_text())
+    assert len(config["slides"]) == len(steps) >= 2
+    for slide in config["slides"]:
+        assert (folder.parent / slide["file"]).is_file()  # manim-slides resolves files against the folder's parent
+
+    deck = Presentation(str(folder / "lecture.pptx"))
+    assert len(deck.slides) == len(steps)
+    for slide in deck.slides:
+        assert any(shape.shape_type == MSO_SHAPE_TYPE.MEDIA for shape in slide.shapes)
+
+    html = re.sub(r"<!--.*?-->", "", (folder / "lecture.html").read_text(), flags=re.S)
+    assert len(re.findall(r"<section\b", html)) == len(steps)
+    assert "http" not in " ".join(re.findall(r'(?:src|href)="([^"]*)"', html))  # nothing fetched from a network
+    for ref in re.findall(r'(?:src|href|data-background-video)="([^"#]+)"', html):
+        assert (folder / ref).is_file(), ref
+    for rel in REVEAL_FILES:
+        assert (folder / "lecture_assets" / "revealjs" / rel).is_file()
+    assert f"--folder {folder}" in result.stdout and "manim-slides present" in result.stdout
+
+
+NARRATED = '''
+from manim import FadeIn, Square, Circle
+from scenes.base import LessonScene
+
+
+class Narrated(LessonScene):
+    def construct(self):
+        self.step("first", caption="A square, with a tone.")
+        self.add_sound({sound!r})
+        self.play(FadeIn(Square()), run_time=1)
+        self.step("still")  # no animation: still a slide of its own
+        self.add(Circle())
+        self.step("last")
+        self.play(FadeIn(Circle().shift([2, 0, 0])), run_time=1)
+'''
+
+
+def _tone(path: Path, seconds: float = 1.5, rate: int = 22050) -> None:
+    t = np.arange(int(seconds * rate)) / rate
+    samples = (0.3 * np.sin(2 * np.pi * 440 * t) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.tobytes())
+
+
+def _audio_seconds(path: Path) -> float:
+    with av.open(str(path)) as container:
+        if not container.streams.audio:
+            return 0.0
+        return sum(f.samples / f.sample_rate for f in container.decode(container.streams.audio[0]))
+
+
+def test_narration_plays_with_its_slide_and_a_still_step_is_a_slide(tmp_path: Path, monkeypatch) -> None:
+    _tone(tmp_path / "tone.wav")
+    module_dir = tmp_path / "mods"
+    module_dir.mkdir()
+    (module_dir / "narrated_scene.py").write_text(NARRATED.format(sound=str(tmp_path / "tone.wav")))
+    monkeypatch.setenv("PYTHONPATH", str(module_dir))
+    entry = SceneEntry("Narrated", "narrated_scene", module_dir / "narrated_scene.py", 0, "test")
+    maker = SlideMaker(load_lecture(None), "low", tmp_path / "out")
+    monkeypatch.setattr(maker, "_key", lambda e: "fixed")  # the scene lives outside the project
+
+    made = maker.scene(entry)
+    assert (made.slides, made.steps, made.narrated) == (3, 3, True)
+    files = [maker.folder.parent / s["file"] for s in json.loads(made.config.read_text())["slides"]]
+    sound = [_audio_seconds(f) for f in files]
+    assert sound[0] == pytest.approx(1.0, abs=0.15)  # the tone, cut to its slide
+    assert all(s > 0 for s in sound)  # every slide keeps an audio track (silence where none)
