@@ -37,7 +37,7 @@ from pathlib import Path
 
 from engine.lecture import LECTURE_ENV, Lecture
 from studio.catalog import SceneEntry
-from studio.render import QUALITIES, ROOT, RenderError, Renderer, file_lock, write_atomic
+from studio.render import QUALITIES, ROOT, Renderer, RenderError, file_lock, write_atomic
 
 # The files manim-slides' reveal.js template loads from its `cdn_url`.
 REVEAL_FILES = (

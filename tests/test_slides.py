@@ -61,7 +61,7 @@ def test_slides_of_a_scene_are_its_steps_and_export_to_pptx_and_offline_html(tmp
     assert f"--folder {folder}" in result.stdout and "manim-slides present" in result.stdout
 
 
-NARRATED = '''
+NARRATED = """
 from manim import FadeIn, Square, Circle
 from scenes.base import LessonScene
 
@@ -75,7 +75,7 @@ class Narrated(LessonScene):
         self.add(Circle())
         self.step("last")
         self.play(FadeIn(Circle().shift([2, 0, 0])), run_time=1)
-'''
+"""
 
 
 def _tone(path: Path, seconds: float = 1.5, rate: int = 22050) -> None:
