@@ -234,10 +234,13 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
     try:
         with Progress(len(entries), enabled=not quiet) as progress:
             outputs = renderer.render_all(entries, args.jobs, progress)
-        joined = None
+        joined = page = None
         whole_lecture = [e.name for e in entries] == [e.name for e in catalog.scenes()]
         if join_default and whole_lecture and args.format == "mp4" and not args.no_join:
             joined = renderer.join(outputs)
+            from studio.page import write_page
+
+            page = write_page(renderer, outputs, joined)  # index.html beside lecture.mp4
         index = renderer.write_index(outputs, joined)
     except RenderError as e:
         print(f"render.sh: {e}", file=sys.stderr)
@@ -250,6 +253,8 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
         print(f"{_show(o.video)}  ({o.duration:.1f} s, {state})")
     if joined:
         print(f"{_show(joined[0])}  (the whole lecture, with {joined[1].name})")
+    if page:
+        print(f"{_show(page)}  (the lecture page: open it in a browser, no server needed)")
     print(f"{_show(index)}  (index of what was made)")
     return 0
 
