@@ -35,9 +35,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from engine.lecture import LECTURE_ENV, Lecture
 from studio.catalog import SceneEntry
-from studio.render import QUALITIES, ROOT, Renderer, RenderError, file_lock, write_atomic
+from studio.render import QUALITIES, ROOT, Renderer, RenderError, _sha, file_lock, write_atomic
 
 # The files manim-slides' reveal.js template loads from its `cdn_url`.
 REVEAL_FILES = (
@@ -72,7 +74,7 @@ class StepSlides:
         return ManimColor(self.camera.background_color).to_hex()
 
     def tear_down(self) -> None:
-        if self.steps and self._current_animation == self._start_animation and self._slides:
+        if self.steps and self._current_animation == self._start_animation:
             self.wait(0.5)  # the last step showed no animation: still one slide of its own
         super().tear_down()
 
@@ -115,50 +117,74 @@ def _worker(tex_dir: Path, module: str, name: str, flag: str, work: Path) -> Non
 
 
 def attach_audio(slides: list[Path], movie: Path) -> bool:
-    """Give each slide video its stretch of `movie`'s sound; False when the movie has none."""
-    import av
+    """Give each slide video its stretch of `movie`'s sound; False when the movie has none.
 
+    The slides follow each other in the movie, so slide i starts where slide i-1 ends. A stretch past
+    the end of the sound (manim stops the track at its last sound) is filled with silence, so every
+    slide carries sound exactly as long as its video.
+    """
     from studio.video import probe
 
-    with av.open(str(movie)) as container:
-        if not container.streams.audio:
-            return False
+    sound = _decode_sound(movie)
+    if sound is None:
+        return False
+    samples, rate, layout = sound
     start = 0.0
     for clip in slides:
         length = probe(clip).duration
-        _mux_audio(clip, movie, start, length)
+        first, count = round(start * rate), round(length * rate)
+        stretch = samples[:, first : first + count]
+        if stretch.shape[1] < count:
+            stretch = np.pad(stretch, ((0, 0), (0, count - stretch.shape[1])))
+        _mux_audio(clip, stretch, rate, layout)
         start += length
     return True
 
 
-def _mux_audio(clip: Path, movie: Path, start: float, length: float) -> None:
+def _decode_sound(movie: Path) -> tuple[np.ndarray, int, str] | None:
+    """The movie's sound as float samples (channels x samples) from time 0, its rate and layout."""
+    import av
+
+    with av.open(str(movie)) as container:
+        if not container.streams.audio:
+            return None
+        stream = container.streams.audio[0]
+        rate = stream.codec_context.sample_rate or 48000
+        layout = stream.codec_context.layout.name if stream.codec_context.layout else "stereo"
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
+        chunks, lead = [], None
+        for frame in container.decode(stream):
+            if lead is None:  # a track that starts late is preceded by silence
+                lead = max(0, round(float(frame.pts * stream.time_base) * rate)) if frame.pts is not None else 0
+            chunks.extend(f.to_ndarray() for f in resampler.resample(frame))
+        chunks.extend(f.to_ndarray() for f in resampler.resample(None))
+    channels = len(av.AudioLayout(layout).channels)
+    body = np.concatenate(chunks, axis=1) if chunks else np.zeros((channels, 0), np.float32)
+    return np.pad(body, ((0, 0), (lead or 0, 0))), rate, layout
+
+
+def _mux_audio(clip: Path, samples: np.ndarray, rate: int, layout: str) -> None:
+    """Rewrite `clip` with its video packets as they are and `samples` as its AAC sound."""
     import av
 
     out_path = clip.with_name(clip.stem + ".sound" + clip.suffix)
-    with av.open(str(clip)) as video_in, av.open(str(movie)) as sound_in, av.open(str(out_path), "w") as out:
+    with av.open(str(clip)) as video_in, av.open(str(out_path), "w") as out:
         v_in = video_in.streams.video[0]
         v_out = out.add_stream_from_template(v_in)
-        a_in = sound_in.streams.audio[0]
-        rate = a_in.codec_context.sample_rate or 44100
-        a_out = out.add_stream("aac", rate=rate)
-        a_out.layout = a_in.codec_context.layout.name if a_in.codec_context.layout else "stereo"
+        a_out = out.add_stream("aac", rate=rate, layout=layout)
         for packet in video_in.demux(v_in):
             if packet.dts is None:
                 continue
             packet.stream = v_out
             out.mux(packet)
-        resampler = av.AudioResampler(format="fltp", layout=a_out.layout.name, rate=rate)
-        pts = 0
-        for frame in sound_in.decode(a_in):
-            t = float(frame.pts * a_in.time_base) if frame.pts is not None else 0.0
-            end = t + frame.samples / frame.sample_rate
-            if end <= start or t >= start + length:
-                continue
-            for converted in resampler.resample(frame):
-                converted.pts = pts
-                pts += converted.samples
-                for packet in a_out.encode(converted):
-                    out.mux(packet)
+        step = 1024  # AAC's frame size
+        for i in range(0, samples.shape[1], step):
+            frame = av.AudioFrame.from_ndarray(
+                np.ascontiguousarray(samples[:, i : i + step], dtype=np.float32), format="fltp", layout=layout
+            )
+            frame.sample_rate, frame.pts = rate, i
+            for packet in a_out.encode(frame):
+                out.mux(packet)
         for packet in a_out.encode(None):
             out.mux(packet)
     os.replace(out_path, clip)
@@ -196,7 +222,10 @@ class SlideMaker:
         self.cache = out_root / ".cache"
 
     def _key(self, entry: SceneEntry) -> str:
-        return self.renderer.key(entry)
+        """The scene's render key, plus what turns a render into slides (this file, manim-slides)."""
+        import manim_slides
+
+        return _sha(self.renderer.key(entry).encode(), Path(__file__).read_bytes(), manim_slides.__version__.encode())
 
     def scene(self, entry: SceneEntry) -> SceneSlides:
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -88,11 +88,15 @@ def _tone(path: Path, seconds: float = 1.5, rate: int = 22050) -> None:
         w.writeframes(samples.tobytes())
 
 
-def _audio_seconds(path: Path) -> float:
+def _audio(path: Path) -> tuple[float, float]:
+    """Seconds of sound in a clip and its loudness (RMS); (0, 0) without an audio track."""
     with av.open(str(path)) as container:
         if not container.streams.audio:
-            return 0.0
-        return sum(f.samples / f.sample_rate for f in container.decode(container.streams.audio[0]))
+            return 0.0, 0.0
+        decoded = [(f.to_ndarray(), f.samples / f.sample_rate) for f in container.decode(container.streams.audio[0])]
+    samples = np.concatenate([a.reshape(-1) for a, _ in decoded]) if decoded else np.zeros(1)
+    seconds = sum(s for _, s in decoded)
+    return seconds, float(np.sqrt(np.mean(np.square(samples, dtype=np.float64))))
 
 
 def test_narration_plays_with_its_slide_and_a_still_step_is_a_slide(tmp_path: Path, monkeypatch) -> None:
@@ -108,6 +112,8 @@ def test_narration_plays_with_its_slide_and_a_still_step_is_a_slide(tmp_path: Pa
     made = maker.scene(entry)
     assert (made.slides, made.steps, made.narrated) == (3, 3, True)
     files = [maker.folder.parent / s["file"] for s in json.loads(made.config.read_text())["slides"]]
-    sound = [_audio_seconds(f) for f in files]
-    assert sound[0] == pytest.approx(1.0, abs=0.15)  # the tone, cut to its slide
-    assert all(s > 0 for s in sound)  # every slide keeps an audio track (silence where none)
+    (first, loud1), (second, loud2), (third, loud3) = [_audio(f) for f in files]
+    # the 1.5 s tone starts with the first slide (1 s long) and runs 0.5 s into the still one
+    assert (first, second, third) == pytest.approx((1.0, 0.5, 1.0), abs=0.05)  # as long as each slide
+    # the tone's RMS is about 0.15; the last slide is silence but for a few ms of AAC's encoder delay
+    assert loud1 > 0.1 and loud2 > 0.1 and loud3 < 0.05
