@@ -31,7 +31,7 @@ class Chapter:
     start: float
     end: float
     summary: str
-    steps: list[tuple[str, float | None]]  # (step name, start in the lecture, when recorded)
+    steps: list[tuple[str, float | None, str]]  # (step name, start in the lecture when recorded, caption)
 
 
 def _vtt_time(seconds: float) -> str:
@@ -56,6 +56,14 @@ def chapters_vtt(chapters: list[Chapter]) -> str:
     return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"
 
 
+def _caption_at(path: Path | None, start: float | None) -> str:
+    """The caption that starts with a step (within a frame's time), or ''."""
+    if path is None or start is None or not path.exists():
+        return ""
+    cues = srt.parse(path.read_text(encoding="utf-8"))
+    return next((c.content for c in cues if abs(c.start.total_seconds() - start) < 0.06), "")
+
+
 def chapters_of(outputs: list[SceneOutput]) -> list[Chapter]:
     from studio import catalog
 
@@ -65,7 +73,7 @@ def chapters_of(outputs: list[SceneOutput]) -> list[Chapter]:
         manifest = json.loads(o.manifest.read_text())
         names = manifest.get("steps", [])
         times = manifest.get("step_times") or [None] * len(names)
-        steps = [(n, None if s is None else t + s) for n, s in zip(names, times, strict=False)]
+        steps = [(n, None if s is None else t + s, _caption_at(o.srt, s)) for n, s in zip(names, times, strict=False)]
         chapters.append(Chapter(o.name, t, t + o.duration, summaries.get(o.name, ""), steps))
         t += o.duration
     return chapters
@@ -216,7 +224,10 @@ def _page(
     total = chapters[-1].end if chapters else 0.0
     nav = []
     for c in chapters:
-        steps = "".join(f"<li>{_seek(n, t) if t is not None else _e(n)}</li>" for n, t in c.steps)
+        steps = "".join(
+            f"<li>{_seek(n, t) if t is not None else _e(n)}{f' <span>{_e(cap)}</span>' if cap else ''}</li>"
+            for n, t, cap in c.steps
+        )
         nav.append(f"<li>{_seek(c.name, c.start)}<ul>{steps}</ul></li>")
     scenes = []
     for o, c in zip(outputs, chapters, strict=True):

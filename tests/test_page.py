@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -63,6 +64,12 @@ def test_page_files_and_links_resolve(lecture_page) -> None:
         assert o.video.name in local and f"thumbs/{o.name}.jpg" in local
         for n in json.loads(o.manifest.read_text())["numbers"]:
             assert n["source"].replace("'", "&#x27;").replace('"', "&quot;") in text or n["source"] in text
+    chapters = text[text.index('<nav class="chapters">') : text.index("</nav>")]
+    for o in outputs:  # the chapter list names every step with its caption
+        for name in json.loads(o.manifest.read_text())["steps"]:
+            assert f"</span>{name}</a>" in chapters
+        for cue in srt.parse(o.srt.read_text()):
+            assert html.escape(cue.content) in chapters
     assert renderer.lecture.path.read_text() in (page.parent / "lecture-file.toml").read_text()
     assert 'data-theme="dark"' in text
 
