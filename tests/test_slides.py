@@ -12,6 +12,7 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from browser import Chromium, chromium_path
 from conftest import ROOT, cli, run_env
 
 from engine.lecture import load_lecture
@@ -59,6 +60,23 @@ def test_slides_of_a_scene_are_its_steps_and_export_to_pptx_and_offline_html(tmp
     for rel in REVEAL_FILES:
         assert (folder / "lecture_assets" / "revealjs" / rel).is_file()
     assert f"--folder {folder}" in result.stdout and "manim-slides present" in result.stdout
+    if chromium_path() is not None:  # reveal.js runs from the files beside the page, and plays the first slide
+        with Chromium(width=960, height=600) as browser:
+            browser.open((folder / "lecture.html").as_uri())
+            state = browser.evaluate(REVEAL_STATE)
+        assert state == {"ready": True, "slides": len(steps), "video": 4}, state
+
+
+REVEAL_STATE = """(async () => {
+  const t0 = Date.now(), pause = ms => new Promise(done => setTimeout(done, ms));
+  while (!(window.Reveal && Reveal.isReady()) && Date.now() - t0 < 20000) await pause(100);
+  let v = null;
+  while (!(v && v.readyState === 4) && Date.now() - t0 < 20000) {
+    v = document.querySelector('.slide-background.present video'); await pause(100);
+  }
+  return {ready: !!(window.Reveal && Reveal.isReady()), slides: window.Reveal ? Reveal.getTotalSlides() : -1,
+          video: v ? v.readyState : null};
+})()"""
 
 
 NARRATED = """
