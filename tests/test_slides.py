@@ -135,3 +135,13 @@ def test_narration_plays_with_its_slide_and_a_still_step_is_a_slide(tmp_path: Pa
     assert (first, second, third) == pytest.approx((1.0, 0.5, 1.0), abs=0.05)  # as long as each slide
     # the tone's RMS is about 0.15; the last slide is silence but for a few ms of AAC's encoder delay
     assert loud1 > 0.1 and loud2 > 0.1 and loud3 < 0.05
+
+
+def test_slides_of_an_unknown_scene_exit_2_with_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        cli("slides", "NoSuchScene", "--out", str(tmp_path)), cwd=ROOT, env=run_env(), capture_output=True,
+        text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [result.stderr.strip().splitlines()[0]]
+    assert "unknown scene 'NoSuchScene'" in result.stderr and not (tmp_path / "default").exists()
