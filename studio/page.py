@@ -80,33 +80,31 @@ def chapters_of(outputs: list[SceneOutput]) -> list[Chapter]:
 
 
 def thumbnail(video: Path, out: Path, width: int = THUMB_WIDTH) -> None:
-    """A small JPEG of the scene's last frame with content (a fade to the background shows nothing)."""
+    """A small JPEG of the scene's last full frame (before it fades out)."""
     import av
     import numpy as np
 
-    def last_with_content(container, seek_to: float, fallback: bool):
+    def last_full_frame(container, seek_to: float):
+        # the last frame at nearly the fullest contrast: scenes end fading out, a fading frame is dim
         stream = container.streams.video[0]
         if seek_to > 0:
             container.seek(int(seek_to / stream.time_base), stream=stream)
-        chosen = last = None
+        scored = []  # (contrast, the frame already shrunk to thumbnail size: 1080p frames are large)
         for frame in container.decode(stream):
-            last = frame
-            if float(np.asarray(frame.to_ndarray(format="gray"), dtype=np.float32).std()) > 2.0:
-                chosen = frame
-        return chosen if chosen is not None or not fallback else last
+            small = frame.reformat(width=width, height=round(frame.height * width / frame.width))
+            scored.append((float(np.asarray(small.to_ndarray(format="gray"), np.float32).std()), small.to_image()))
+        if not scored:
+            return None
+        best = max(s for s, _ in scored)
+        return next(image for s, image in reversed(scored) if s >= 0.85 * best)
 
     with av.open(str(video)) as container:
         length = float(container.duration or 0) / 1_000_000  # microseconds
-        chosen = last_with_content(container, max(0.0, length - 4.0), fallback=False)  # the end only, at first
-    if chosen is None:
-        with av.open(str(video)) as container:
-            chosen = last_with_content(container, 0.0, fallback=True)
+        chosen = last_full_frame(container, max(0.0, length - 4.0))  # the end only: cheap
     if chosen is None:
         raise ValueError(f"{video} has no frames")
-    picture = chosen.to_image()
-    picture = picture.resize((width, round(picture.height * width / picture.width)))
     tmp = out.with_name(f".{out.name}.part")
-    picture.save(tmp, format="JPEG", quality=82)
+    chosen.save(tmp, format="JPEG", quality=82)
     tmp.replace(out)
 
 
