@@ -79,6 +79,7 @@ class LessonScene(Scene):
         self.shown: list[Shown] = []
         self._registered: set[int] = set()
         self.steps: list[str] = []
+        self.step_times: list[float] = []  # when each step starts, in seconds (chapters of the lecture page)
         self.captions: list[tuple[float, float, str]] = []  # (start, duration, text)
         self.layout_problems: list[str] = []
         self._caption: tuple[str, float] | None = None
@@ -92,6 +93,7 @@ class LessonScene(Scene):
         """Start a named step; `caption` becomes its subcaption (.srt)."""
         self._end_step()
         self.steps.append(name)
+        self.step_times.append(round(self.time, 3))
         self.on_step(name)
         if caption and self.lecture.captions:
             self._caption = (caption, self.time)
@@ -195,6 +197,7 @@ class LessonScene(Scene):
             "scene": type(self).__name__,
             "lecture": str(self.lecture.path),
             "steps": self.steps,
+            "step_times": self.step_times,
             "numbers": [asdict(s) for s in self.shown],
         }
 

@@ -79,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
     p.add_argument("--frames", action="store_true", help="also keep every step's full frame in <Scene>.steps/")
 
+    s = sub.add_parser(
+        "slides",
+        help="the lecture as a presentation: one slide per step",
+        description="Render scenes as a manim-slides presentation (one slide per step of each scene) into "
+        "renders/<lecture>/<quality>/slides/, then export lecture.pptx and lecture.html. Present it with "
+        "`manim-slides present --folder FOLDER SCENE ...` (the command is printed at the end).",
+    )
+    s.add_argument("scenes", nargs="*", metavar="SCENE", help="scene names (see `list`), or `all` (default)")
+    _add_lecture(s)
+    s.add_argument("--quality", choices=list(QUALITIES), default="low", help="low = 480p15 (default), ...")
+    s.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
+
     li = sub.add_parser(
         "list", help="the scenes in lesson order", description="List the scenes in lesson order with their lengths."
     )
@@ -222,10 +234,13 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
     try:
         with Progress(len(entries), enabled=not quiet) as progress:
             outputs = renderer.render_all(entries, args.jobs, progress)
-        joined = None
+        joined = page = None
         whole_lecture = [e.name for e in entries] == [e.name for e in catalog.scenes()]
         if join_default and whole_lecture and args.format == "mp4" and not args.no_join:
             joined = renderer.join(outputs)
+            from studio.page import write_page
+
+            page = write_page(renderer, outputs, joined)  # index.html beside lecture.mp4
         index = renderer.write_index(outputs, joined)
     except RenderError as e:
         print(f"render.sh: {e}", file=sys.stderr)
@@ -238,6 +253,8 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
         print(f"{_show(o.video)}  ({o.duration:.1f} s, {state})")
     if joined:
         print(f"{_show(joined[0])}  (the whole lecture, with {joined[1].name})")
+    if page:
+        print(f"{_show(page)}  (the lecture page: open it in a browser, no server needed)")
     print(f"{_show(index)}  (index of what was made)")
     return 0
 
@@ -261,6 +278,38 @@ def cmd_preview(args: argparse.Namespace) -> int:
             print(f"  layout: {problem}", file=sys.stderr)
             status = EXIT_FAILED
     return status
+
+
+def cmd_slides(args: argparse.Namespace) -> int:
+    import shlex
+
+    from studio.render import RenderError
+    from studio.slides import SlideMaker
+
+    lecture = _load_lecture(args.lecture)
+    entries = _choose_scenes(args.scenes)
+    out_root = _out_root(args.out)
+    _check_system()
+    maker = SlideMaker(lecture, args.quality, out_root)
+    quiet = not sys.stderr.isatty()
+    try:
+        with Progress(len(entries), enabled=not quiet) as progress:
+            made = maker.make(entries, progress)
+    except RenderError as e:
+        print(f"render.sh: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("\nrender.sh: interrupted; finished scenes are kept, the rest renders next time", file=sys.stderr)
+        return 130
+    for s in made.scenes:
+        sound = ", with narration" if s.narrated else ""
+        print(f"{_show(made.folder / s.name)}.json  ({s.slides} slides for {s.steps} steps{sound})")
+    print(f"{_show(made.pptx)}  (PowerPoint, {sum(s.slides for s in made.scenes)} slides)")
+    where = "reveal.js beside it, opens offline" if made.offline_html else "reveal.js from its CDN: needs a network"
+    print(f"{_show(made.html)}  (HTML, {where})")
+    names = " ".join(s.name for s in made.scenes)
+    print(f"present: manim-slides present --folder {shlex.quote(_show(made.folder))} {names}")
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -324,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_preview(args)
         if args.command == "list":
             return cmd_list(args)
+        if args.command == "slides":
+            return cmd_slides(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as e:
         print(f"render.sh: {e}", file=sys.stderr)
