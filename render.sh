@@ -17,9 +17,13 @@ say() { printf 'render.sh: %s\n' "$*" >&2; }
 
 # --- system packages ------------------------------------------------------
 # Debian package names for what manim needs to build (cairo, pango, pkg-config)
-# and to typeset (LaTeX with standalone.cls and preview.sty, dvisvgm); chromium for the lecture page's
-# browser test.
-apt_packages="libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm chromium"
+# and to typeset (LaTeX with standalone.cls and preview.sty, dvisvgm). The tests also need chromium
+# (the lecture page's browser test); rendering does not.
+apt_packages="libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
+if [ "${1:-}" = test ]; then
+  apt_packages="$apt_packages chromium"
+  need_browser=1
+fi
 
 missing_system() {
   local missing=()
@@ -30,7 +34,9 @@ missing_system() {
   fi
   command -v latex >/dev/null 2>&1 || missing+=("latex")
   command -v dvisvgm >/dev/null 2>&1 || missing+=("dvisvgm")
-  command -v chromium >/dev/null 2>&1 || missing+=("chromium")
+  if [ "${need_browser:-0}" = 1 ]; then
+    command -v chromium >/dev/null 2>&1 || missing+=("chromium")
+  fi
   if command -v kpsewhich >/dev/null 2>&1; then
     [ -n "$(kpsewhich standalone.cls 2>/dev/null)" ] || missing+=("LaTeX standalone.cls")
     [ -n "$(kpsewhich preview.sty 2>/dev/null)" ] || missing+=("LaTeX preview.sty")
