@@ -377,7 +377,7 @@ def _chain_setup(c: dict, where: str, problems: list[str]) -> ChainSetup | None:
     if abs(c["nudge"]) < smallest:
         problems.append(
             f"{where}: 'chain.nudge' is {c['nudge']!r}, expected at least {smallest:.3g} in size "
-            f"({NUDGE_MIN:g} times max(1, |w^({follow})|) = {w:.3g}): smaller changes are lost in rounding"
+            f"({NUDGE_MIN:g} × max(1, |w^({follow})|), and |w^({follow})| = {w:.3g}): smaller changes are lost in rounding"
         )
         return None
     avg = c["average"]
