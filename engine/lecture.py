@@ -326,9 +326,8 @@ def _check_table(data: dict, schema: dict, prefix: str, where: str, problems: li
         check, expected, _ = rule
         verdict = check(value)
         if verdict is not True:
-            problems.append(
-                f"{where}: '{dotted}' is {_describe(value)}, expected {verdict if isinstance(verdict, str) else expected}"
-            )
+            why = verdict if isinstance(verdict, str) else expected
+            problems.append(f"{where}: '{dotted}' is {_describe(value)}, expected {why}")
             continue
         out[key] = value
     for key, rule in schema.items():
@@ -377,7 +376,8 @@ def _chain_setup(c: dict, where: str, problems: list[str]) -> ChainSetup | None:
     if abs(c["nudge"]) < smallest:
         problems.append(
             f"{where}: 'chain.nudge' is {c['nudge']!r}, expected at least {smallest:.3g} in size "
-            f"({NUDGE_MIN:g} × max(1, |w^({follow})|), and |w^({follow})| = {w:.3g}): smaller changes are lost in rounding"
+            f"({NUDGE_MIN:g} × max(1, |w^({follow})|), and |w^({follow})| = {w:.3g}): "
+            "smaller changes are lost in rounding"
         )
         return None
     avg = c["average"]
@@ -502,9 +502,8 @@ def resolve_lecture_path(name_or_path: str | os.PathLike | None, base: str | os.
         return DEFAULT_LECTURE
     text = os.fspath(name_or_path)
     if text in ("", b""):
-        raise LectureError(
-            [f"the lecture name is empty: give a lecture file (path/to/file.toml) or one of {', '.join(shipped_names())}"]
-        )
+        names = ", ".join(shipped_names())
+        raise LectureError([f"the lecture name is empty: give a lecture file (path/to/file.toml) or one of {names}"])
     p = Path(text)
     full = Path(os.path.abspath(Path(base or os.getcwd()) / p))
     try:

@@ -27,9 +27,31 @@ from studio import cli  # noqa: E402
 
 # Values a careless or hostile user might type in place of any value.
 ODD_VALUES = [
-    "[-3, 2]", "{a = 1}", "1e308", "-1e308", "1e-300", "nan", "inf", "-inf", "0", "-1", "9223372036854775807",
-    '"漢字"', '"😀"', '"a\\nb"', '""', "true", '"' + "x" * 500 + '"', "[" * 400 + "1" + "]" * 400,
-    "[64, 64, 64]", "[" + ", ".join(["2"] * 300) + "]", "[[[1.0]]]", "0.5", "[]", "[1, \"a\"]", "'relu'",
+    "[-3, 2]",
+    "{a = 1}",
+    "1e308",
+    "-1e308",
+    "1e-300",
+    "nan",
+    "inf",
+    "-inf",
+    "0",
+    "-1",
+    "9223372036854775807",
+    '"漢字"',
+    '"😀"',
+    '"a\\nb"',
+    '""',
+    "true",
+    '"' + "x" * 500 + '"',
+    "[" * 400 + "1" + "]" * 400,
+    "[64, 64, 64]",
+    "[" + ", ".join(["2"] * 300) + "]",
+    "[[[1.0]]]",
+    "0.5",
+    "[]",
+    '[1, "a"]',
+    "'relu'",
 ]
 
 
@@ -57,9 +79,9 @@ def mutate(text: str, rng: random.Random) -> str:
         elif op == "truncate":
             lines = lines[:i]
         elif op == "key" and "=" in lines[i]:
-            lines[i] = rng.choice(["layers", "sizes", "nudge", "title", "weights", "x y"]) + " =" + lines[i].split(
-                "=", 1
-            )[1]
+            lines[i] = (
+                rng.choice(["layers", "sizes", "nudge", "title", "weights", "x y"]) + " =" + lines[i].split("=", 1)[1]
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -104,8 +126,10 @@ def main() -> int:
             tally[kind] = tally.get(kind, 0) + 1
             if not ok:
                 print(f"NOT CLEAN {path.name}: {how}", file=sys.stderr)
-    print(f"{clean}/{args.n} mutated lecture files ended cleanly (seed {args.seed}, previewing {args.scenes}): "
-          + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
+    print(
+        f"{clean}/{args.n} mutated lecture files ended cleanly (seed {args.seed}, previewing {args.scenes}): "
+        + ", ".join(f"{k} {v}" for k, v in sorted(tally.items()))
+    )
     return 0 if clean == args.n else 1
 
 

@@ -179,7 +179,9 @@ def clean_stale_work(out: Path) -> None:
 
 
 _BOX = "│╭╮╰╯─┃━┏┓┗┛ "
-_CAUSE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning)|MemoryError)(?::\s*(.*))?$")
+_CAUSE = re.compile(  # an exception line: [module.]SomeError[: message]
+    r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning))(?::\s*(.*))?$"
+)
 
 
 def failure_cause(log: str) -> str | None:

@@ -15,7 +15,6 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from conftest import ROOT
@@ -164,8 +163,13 @@ def _project_files() -> set[str]:
     }
 
 
-@settings(max_examples=24, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-          phases=(Phase.explicit, Phase.generate))  # shrinking a slow example would take minutes
+@settings(
+    max_examples=24,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    phases=(Phase.explicit, Phase.generate),
+)  # shrinking a slow example would take minutes
 @given(data=lectures, stem=file_names)
 def test_every_lecture_file_previews_or_is_refused_in_one_line_each(tmp_path_factory, data: dict, stem: str) -> None:
     base = tmp_path_factory.mktemp("fuzz")

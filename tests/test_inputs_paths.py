@@ -62,13 +62,16 @@ def test_preview_through_the_cli_uses_the_callers_folder(tmp_path: Path) -> None
         env=run_env(BACKPROP_CALLER_CWD=str(tmp_path)), timeout=120,
     )  # fmt: skip
     assert result.returncode == 2
-    assert result.stderr.strip() == f"render.sh: {tmp_path / 'sub' / 'x.toml'}: 'theme' is 3, expected one of dark, light"
+    assert (
+        result.stderr.strip() == f"render.sh: {tmp_path / 'sub' / 'x.toml'}: 'theme' is 3, expected one of dark, light"
+    )
 
 
 @pytest.mark.parametrize("flag", ["--lecture", "--out"])
 def test_an_empty_path_is_one_sensible_line(flag: str) -> None:
-    result = subprocess.run(cli("render", "TitleCard", flag, ""), cwd=ROOT, env=run_env(), capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        cli("render", "TitleCard", flag, ""), cwd=ROOT, env=run_env(), capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 2
     assert result.stderr.strip().startswith(f"render.sh: {flag} is empty")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -100,8 +103,14 @@ def test_same_file_name_never_shares_an_output_folder(tmp_path: Path) -> None:
 
 def test_an_unwritable_lecture_folder_is_refused_before_any_work(tmp_path: Path) -> None:
     (tmp_path / "default").write_text("a file where the lecture's folder goes")
-    result = subprocess.run(cli("render", "TitleCard", "--out", str(tmp_path)), cwd=ROOT, env=run_env(),
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        cli("render", "TitleCard", "--out", str(tmp_path)),
+        cwd=ROOT,
+        env=run_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"render.sh: output folder {tmp_path / 'default' / '480p15'} is not writable: Not a directory"

@@ -34,7 +34,10 @@ def numbers(n: int, value: float = 0.5) -> str:
         ("theme = ['dark']", "'theme' is ['dark'], expected one of dark, light"),
         ("[chain]\nweights = [1e308, 1.0]\nbiases = [0.0, 0.0]", "within ±10"),
         ("[chain]\ntarget = -1e308", "'chain.target' is -1e+308, expected a finite number within ±10"),
-        ("[chain]\nnudge = 1e-300", "'chain.nudge' is 1e-300, expected at least 0.0001 in size (0.0001 × max(1, |w^(3)|)"),
+        (
+            "[chain]\nnudge = 1e-300",
+            "'chain.nudge' is 1e-300, expected at least 0.0001 in size (0.0001 × max(1, |w^(3)|)",
+        ),
         ("[chain]\nnudge = 2.0", "'chain.nudge' is 2.0, expected a non-zero number between -1 and 1"),
         (f"[chain]\nweights = {numbers(10000)}\nbiases = {numbers(10000)}", "a list of 1 to 7 finite numbers"),
         ("[chain]\nlayers = 10000", "'chain.layers' is 10000, expected a whole number of neurons from 2 to 8"),
