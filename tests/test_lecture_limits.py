@@ -116,9 +116,7 @@ AT_LIMITS = {
         "[chain]\nweights = [10.0, -10.0, 10.0, -10.0, 10.0, -10.0, 10.0]\nbiases = [-10.0, 10.0, -10.0, 10.0, -10.0, "
         "10.0, -10.0]\ninput = -10.0\ntarget = 10.0\nnudge = 0.001\n"
     ),
-    "SummedPathsToCost": f"[multi]\nsizes = [{lec.MULTI_NEURONS}] * {lec.MULTI_LAYERS[1]}\n".replace(
-        f"[{lec.MULTI_NEURONS}] * {lec.MULTI_LAYERS[1]}", str([lec.MULTI_NEURONS] * lec.MULTI_LAYERS[1])
-    ),
+    "SummedPathsToCost": f"[multi]\nsizes = {[lec.MULTI_NEURONS] * lec.MULTI_LAYERS[1]}\n",  # 8-8-8-8
 }
 
 
