@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from conftest import ROOT
-from hypothesis import HealthCheck, Phase, event, given, settings
+from hypothesis import HealthCheck, Phase, event, example, given, settings
 from hypothesis import strategies as st
 
 from engine.lecture import SCHEMA, _where, output_folder
@@ -171,6 +171,11 @@ def _project_files() -> set[str]:
     phases=(Phase.explicit, Phase.generate),
 )  # shrinking a slow example would take minutes
 @given(data=lectures, stem=file_names)
+# the cases the issue found, always tried first
+@example(data={"chain": {"activation": [-3, 2]}}, stem="mine")
+@example(data={"chain": {"weights": [1e308, 1.0], "biases": [0.0, 0.0]}, "multi": {"sizes": [64, 64, 64]}}, stem="..")
+@example(data={"multi": {"sizes": Deep(3000)}}, stem="default")
+@example(data={"title": "Two\nlines", "theme": "light"}, stem="a b")
 def test_every_lecture_file_previews_or_is_refused_in_one_line_each(tmp_path_factory, data: dict, stem: str) -> None:
     base = tmp_path_factory.mktemp("fuzz")
     folder = base / "in"
