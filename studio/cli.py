@@ -351,6 +351,8 @@ def cmd_slides(args: argparse.Namespace) -> int:
     out_root = _out_root(args.out)
     _check_system()
     maker = SlideMaker(lecture, args.quality, out_root)
+    _writable(maker.folder, "output folder")
+    _where_outputs_go(lecture, maker.folder)
     quiet = not sys.stderr.isatty()
     try:
         with Progress(len(entries), enabled=not quiet) as progress:
