@@ -10,6 +10,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The folder the command was typed in: the CLI resolves relative paths (--lecture, --out) against it.
+export BACKPROP_CALLER_CWD="$PWD"
 cd "$here"
 venv="$here/.venv"
 

@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -62,13 +63,27 @@ class SceneOutput:
 
 @contextmanager
 def file_lock(path: Path):
+    """An exclusive lock on `path`, removed again when released (no .lock files are left behind).
+
+    The holder deletes the file before unlocking; a waiter that then gets the lock on the
+    deleted file sees that the name now points elsewhere (or nowhere) and tries again."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
+    while True:
+        handle = open(path, "a")
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle.fileno()).st_ino:
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def _sha(*parts: bytes) -> str:
@@ -129,7 +144,8 @@ def code_fingerprint(scene_file: Path) -> str:
 
 
 def output_dir(out_root: Path, lecture: Lecture, quality: str) -> Path:
-    return out_root / lecture.name / QUALITIES[quality][1]
+    # lecture.folder: the shipped name, or a safe stem plus a hash of the file's path (never `..`)
+    return out_root / lecture.folder / QUALITIES[quality][1]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -160,6 +176,28 @@ def clean_stale_work(out: Path) -> None:
             continue
         if not _pid_alive(pid):
             shutil.rmtree(d, ignore_errors=True)
+
+
+_BOX = "│╭╮╰╯─┃━┏┓┗┛ "
+_CAUSE = re.compile(  # an exception line: [module.]SomeError[: message]
+    r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning))(?::\s*(.*))?$"
+)
+
+
+def failure_cause(log: str) -> str | None:
+    """The exception at the end of a worker's log (manim boxes its traceback), as one line."""
+    lines = [line.strip(_BOX) for line in log.splitlines()]
+    for i in range(len(lines) - 1, -1, -1):
+        m = _CAUSE.match(lines[i])
+        if m:
+            rest = [m.group(2) or ""]
+            for more in lines[i + 1 : i + 4]:  # rich wraps long messages onto following lines
+                if not more or _CAUSE.match(more):
+                    break
+                rest.append(more)
+            message = " ".join(" ".join(rest).split())
+            return f"{m.group(1)}: {message}" if message else m.group(1)
+    return None
 
 
 class Renderer:
@@ -245,8 +283,8 @@ class Renderer:
                 self._manim_command(entry, work), cwd=work, env=env, stdout=log_handle, stderr=subprocess.STDOUT
             )
         if proc.returncode != 0:
-            tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
-            raise RenderError(f"scene {entry.name} failed (manim exit {proc.returncode}):\n{tail}")
+            cause = failure_cause(log.read_text(errors="replace")) or f"manim exited with {proc.returncode}"
+            raise RenderError(f"scene {entry.name} failed with lecture {self.lecture.path}: {cause}")
         produced = self._find_output(entry, work / "media")
         paths = self._paths(entry.name)
         paths["key"].parent.mkdir(parents=True, exist_ok=True)
