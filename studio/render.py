@@ -135,13 +135,18 @@ def project_dependencies(file: Path) -> set[Path]:
     return seen
 
 
+def fingerprint_files(scene_file: Path) -> set[Path]:
+    """The files a scene's video depends on besides its lecture: the code it imports, the worker
+    that runs it (with the LaTeX cache), data and weights."""
+    files = project_dependencies(scene_file) | project_dependencies(WORKER)
+    return files | {p for p in ROOT.glob("assets/*/*") if p.is_file()}
+
+
 def code_fingerprint(scene_file: Path) -> str:
-    """What a scene's video depends on besides its lecture: code it imports, the worker that runs
-    it (with the LaTeX cache), data, weights, manim."""
+    """A digest of fingerprint_files(scene_file) and manim's version."""
     import manim
 
-    files = project_dependencies(scene_file) | project_dependencies(WORKER)
-    files |= {p for p in ROOT.glob("assets/*/*") if p.is_file()}
+    files = fingerprint_files(scene_file)
     return _sha(
         manim.__version__.encode(),
         *(p.relative_to(ROOT).as_posix().encode() + p.read_bytes() for p in sorted(files) if p.suffix != ".toml"),
