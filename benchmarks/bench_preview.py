@@ -59,7 +59,8 @@ def main() -> None:
             f"  {name:<26}{cold[0]:7.1f} ({cold[1]:5.1f}){warm[0]:8.1f} ({warm[1]:5.1f})"
             f"{cold[0] / warm[0]:10.1f}x"
         )
-    print(f"warm preview's own time: at most {max(warm_own):.1f} s, median {sorted(warm_own)[len(warm_own) // 2]:.1f} s")
+    median = sorted(warm_own)[len(warm_own) // 2]
+    print(f"warm preview's own time: at most {max(warm_own):.1f} s, median {median:.1f} s")
 
 
 if __name__ == "__main__":
