@@ -185,7 +185,7 @@ def canonical(value: Any) -> Any:
         return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if value is None or isinstance(value, bool | int | str):
         return value
-    raise TypeError(f"no canonical form for a lecture value of type {type(value).__name__}")
+    return {"repr": repr(value)}  # an unknown kind: at worst a needless render, never a stale one
 
 
 def write_atomic(path: Path, data: bytes) -> None:
