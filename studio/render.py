@@ -274,10 +274,13 @@ class Renderer:
 
     # --- keys ----------------------------------------------------------------
 
-    def key(self, entry: SceneEntry, fields: Iterable[str]) -> str | None:
-        """The key of `entry` given the lecture fields it reads (None: a field no longer exists)."""
+    def key(self, entry: SceneEntry, fields: Iterable[str] | None = None) -> str | None:
+        """The key of `entry` given the lecture fields it reads, by default all of them
+        (None: a recorded field no longer exists)."""
         if entry.file not in self._fingerprints:
             self._fingerprints[entry.file] = code_fingerprint(entry.file)
+        if fields is None:
+            fields = [f.name for f in dataclasses.fields(self.lecture)]
         try:
             values = {name: canonical(getattr(self.lecture, name)) for name in sorted(set(fields))}
         except AttributeError:
