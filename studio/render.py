@@ -177,8 +177,8 @@ def canonical(value: Any) -> Any:
         return canonical(value.item())
     if isinstance(value, float):
         return value.hex()
-    if isinstance(value, Path):
-        return value.as_posix()
+    if isinstance(value, Path):  # as outputs name it, so that a moved clone keys the same
+        return display_path(value).as_posix()
     if isinstance(value, list | tuple):
         return [canonical(v) for v in value]
     if isinstance(value, dict):
@@ -263,7 +263,7 @@ class Renderer:
         self.lecture_path = display_path(lecture.path)
         try:
             self.lecture_bytes = lecture.path.read_bytes()
-            self.lecture = parse_lecture(self.lecture_bytes.decode("utf-8"), self.lecture_path)
+            self.lecture = parse_lecture(self.lecture_bytes.decode("utf-8"), lecture.path)
         except (OSError, UnicodeDecodeError) as e:
             raise RenderError(f"{lecture.path}: cannot be read: {e}") from None
         except LectureError as e:
