@@ -16,12 +16,21 @@ import pytest
 from engine import (
     Network,
     Param,
+    activation_chain,
+    all_paths,
+    averaging,
+    bias_chain,
     cost_of,
     feedforward,
     get_activation,
     gradient_descent_step,
+    gradient_vector,
+    nudge,
+    numerical_gradient,
     run,
+    summed_paths,
     train,
+    weight_chain,
 )
 
 CASES = [((3, 4, 2), "sigmoid", 4), ((2, 3, 3, 2), "tanh", 3), ((3, 4, 2), "relu", 5),
@@ -233,3 +242,127 @@ def test_initialisation_draws_w_then_b_layer_by_layer():
     assert np.array_equal(net.W(2), W2) and np.array_equal(net.b(2), b2)
     assert net.activation == "tanh" and net.sizes == sizes
     assert Network.random((1, 1), seed=0).W(1)[0, 0] == np.random.default_rng(0).standard_normal()
+
+
+# --- the lesson's quantities ------------------------------------------------------------
+def test_chain_factors_are_the_hand_written_local_derivatives():
+    net, x, y = problem((3, 4, 3, 2), "tanh", 3, seed=5)
+    tr = run(net, x, y)
+    r = ref.batch(ref.Net.of(net), x.tolist(), y.tolist())
+    for ex in (0, 2):
+        e = r.examples[ex]
+        for l in range(1, net.L + 1):
+            for j in range(net.sizes[l]):
+                s = ref.tanh_prime(e.z[l][j])
+                b = bias_chain(tr, l, j, ex)
+                assert b.values == pytest.approx((1.0, s, e.dC_da[l][j]), rel=1e-12, abs=1e-15)
+                assert b.product == pytest.approx(e.grad[("b", l, j)], rel=1e-12, abs=1e-15)
+                for k in range(net.sizes[l - 1]):
+                    w = weight_chain(tr, l, j, k, ex)
+                    assert w.values == pytest.approx((e.a[l - 1][k], s, e.dC_da[l][j]), rel=1e-12, abs=1e-15)
+                    assert w.product == pytest.approx(e.grad[("w", l, j, k)], rel=1e-12, abs=1e-15)
+                    ac = activation_chain(tr, l, j, k, ex)
+                    assert ac.values == pytest.approx((net.W(l)[j, k], s, e.dC_da[l][j]), rel=1e-12, abs=1e-15)
+        for l in range(1, net.L + 1):
+            for k in range(net.sizes[l - 1]):
+                sp = summed_paths(tr, l, k, ex)
+                assert sp.total == pytest.approx(e.dC_da[l - 1][k], rel=1e-12, abs=1e-15)
+                assert [c.product for c in sp.paths] == pytest.approx(
+                    [net.W(l)[j, k] * ref.tanh_prime(e.z[l][j]) * e.dC_da[l][j] for j in range(net.sizes[l])],
+                    rel=1e-12, abs=1e-15)
+
+
+def test_every_path_is_a_product_of_local_derivatives():
+    """Paths from w_jk^(1) go through one neuron of each later layer: written out by hand."""
+    net, x, y = problem((2, 3, 2, 2), "sigmoid", 1, seed=6)
+    tr = run(net, x, y)
+    e = ref.example(ref.Net.of(net), x[0].tolist(), y[0].tolist())
+    sp = [[ref.sigma_prime(v) for v in zl] for zl in e.z]
+    paths = all_paths(tr, Param("w", 1, 2, 1))
+    expected = [[e.a[0][1], sp[1][2], net.W(2)[m, 2], sp[2][m], net.W(3)[n, m], sp[3][n],
+                 2 * (e.a[3][n] - y[0][n])] for m in range(2) for n in range(2)]
+    assert len(paths) == 4
+    for c, want in zip(paths, expected, strict=True):
+        assert c.values == pytest.approx(want, rel=1e-12)
+        assert c.product == pytest.approx(math.prod(want), rel=1e-12)
+    assert sum(c.product for c in paths) == pytest.approx(e.grad[("w", 1, 2, 1)], rel=1e-10)
+    xpaths = all_paths(tr, Param("x", 0, 1))
+    assert len(xpaths) == 3 * 2 * 2
+    assert xpaths[0].values == pytest.approx(
+        [net.W(1)[0, 1], sp[1][0], net.W(2)[0, 0], sp[2][0], net.W(3)[0, 0], sp[3][0], 2 * (e.a[3][0] - y[0][0])],
+        rel=1e-12)
+    assert sum(c.product for c in xpaths) == pytest.approx(e.grad[("x", 0, 1)], rel=1e-10)
+
+
+@pytest.mark.parametrize("p", [Param("w", 1, 1, 0), Param("b", 2, 1), Param("x", 0, 1), Param("w", 3, 0, 2)])
+def test_nudge_against_a_rerun_and_forward_propagated_prediction(p):
+    net, x, y = problem((2, 3, 3, 2), "sigmoid", 1, seed=7)
+    rn, d = ref.Net.of(net), 0.03
+    nu = nudge(net, x[0], y[0], p, d)
+    before = ref.example(rn, x[0].tolist(), y[0].tolist())
+    if p.kind == "x":
+        xs = x[0].tolist()
+        xs[p.j] += d
+        after, first = ref.example(rn, xs, y[0].tolist()), 1
+        dz = [net.W(1)[j, p.j] * d for j in range(3)]
+        assert nu.value_before == x[0][p.j]
+    else:
+        v = rn.get(key(p))
+        after, first = ref.example(rn.with_value(key(p), v + d), x[0].tolist(), y[0].tolist()), p.layer
+        dz = [0.0] * net.sizes[first]
+        dz[p.j] = (before.a[first - 1][p.k] if p.kind == "w" else 1.0) * d
+        assert nu.value_before == v
+    assert nu.param == p and nu.delta == d
+    assert nu.value_after == pytest.approx(nu.value_before + d, rel=1e-14)
+    assert nu.cost_before == pytest.approx(before.cost, rel=1e-12)
+    assert nu.cost_after == pytest.approx(after.cost, rel=1e-12)
+    assert nu.dC_actual == pytest.approx(after.cost - before.cost, rel=1e-9, abs=1e-15)
+    assert nu.gradient == pytest.approx(before.grad[key(p)], rel=1e-12, abs=1e-15)
+    assert nu.dC_predicted == pytest.approx(before.grad[key(p)] * d, rel=1e-9, abs=1e-15)
+    assert [ln.l for ln in nu.layers] == list(range(first, net.L + 1))
+    da: list[float] = []
+    for l in range(first, net.L + 1):
+        ln = nu.layer(l)
+        if l > first:
+            dz = [sum(net.W(l)[j, k] * da[k] for k in range(len(da))) for j in range(net.sizes[l])]
+        da = [ref.sigma_prime(before.z[l][j]) * dz[j] for j in range(len(dz))]
+        assert close(ln.dz_predicted, dz) and close(ln.da_predicted, da)
+        assert close(ln.z_before, before.z[l]) and close(ln.z_after, after.z[l])
+        assert close(ln.a_before, before.a[l]) and close(ln.a_after, after.a[l])
+        assert close(ln.dz_actual, np.subtract(after.z[l], before.z[l]), abs_=1e-13)
+        assert close(ln.da_actual, np.subtract(after.a[l], before.a[l]), abs_=1e-13)
+
+
+def test_averaging_builds_the_mean_example_by_example():
+    net, x, y = problem((2, 2, 1), "sigmoid", 5, seed=8)
+    p = Param("w", 2, 0, 1)
+    r = ref.batch(ref.Net.of(net), x.tolist(), y.tolist())
+    per = [e.grad[key(p)] for e in r.examples]
+    av = averaging(net, x, y, p)
+    assert av.param == p
+    assert close(av.per_example, per)
+    assert close(av.running_mean, [sum(per[:k + 1]) / (k + 1) for k in range(5)])
+    assert av.mean == pytest.approx(sum(per) / 5, rel=1e-12)
+
+
+def test_gradient_vector_lists_every_mean_gradient_in_lesson_order():
+    net, x, y = problem((2, 3, 2), "sigmoid", 3, seed=9)
+    r = ref.batch(ref.Net.of(net), x.tolist(), y.tolist())
+    gv = gradient_vector(run(net, x, y))
+    keys = ([("w", 1, j, k) for j in range(3) for k in range(2)] + [("b", 1, j) for j in range(3)]
+            + [("w", 2, j, k) for j in range(2) for k in range(3)] + [("b", 2, j) for j in range(2)])
+    assert [key(p) for p, _ in gv] == keys
+    assert close([g for _, g in gv], [r.grad[k] for k in keys])
+
+
+@pytest.mark.parametrize("p", [Param("w", 2, 1, 0), Param("b", 1, 2), Param("x", 0, 0)])
+def test_numerical_gradient_is_the_central_difference(p):
+    net, x, y = problem((2, 3, 2), "sigmoid", 3, seed=10)
+    rn = ref.Net.of(net)
+    for h in (1e-3, 1e-5):
+        want = ref.central_difference(rn, x.tolist(), y.tolist(), key(p), h)
+        assert numerical_gradient(net, x, y, p, h) == pytest.approx(want, rel=1e-6)
+    # a large step shows the formula itself (a one-sided difference would differ by O(h))
+    h = 0.5
+    want = ref.central_difference(rn, x.tolist(), y.tolist(), key(p), h)
+    assert numerical_gradient(net, x, y, p, h) == pytest.approx(want, rel=1e-10)
