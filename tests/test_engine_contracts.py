@@ -5,12 +5,34 @@ to kill a mutant (scripts/mutation_test.py) that the other tests let live."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import zipfile
 
 import numpy as np
 import pytest
 
-from engine import Activation, Network, Param, get_activation, run
+from engine import (
+    Activation,
+    Network,
+    Param,
+    accuracy,
+    cost_of,
+    digit_split,
+    get_activation,
+    gradient_descent_step,
+    load_digits,
+    load_network,
+    one_hot,
+    run,
+    save_network,
+    save_trace,
+    trace_from_json,
+    trace_to_json,
+    train,
+    train_test_split,
+)
 from engine._checks import check_index, require_finite
+from engine.notation import layer_name, symbol_plain, symbol_tex
 
 
 def test_check_index_bounds_and_types():
@@ -65,3 +87,270 @@ def test_param_records_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         p.j = 1  # type: ignore[misc]
     assert p == Param("w", 1, 0, 0) and len({p, Param("w", 1, 0, 0)}) == 1
+
+
+# --- Param and Network --------------------------------------------------------------------
+def test_param_rules():
+    assert Param("w", 2, 1, 0).indices == (1, 0) and Param("b", 2, 1).indices == (1,)
+    assert Param("x", 0, 3).indices == (3,)
+    for args, msg in [(("b", 1, 0, 1), r"Param.k: only weights have k, got k=1 for kind 'b'"),
+                      (("x", 0, 0, 0), r"Param.k: only weights have k"),
+                      (("x", 1, 0), r"Param.layer: an input component lives in layer 0, got 1"),
+                      (("w", 0, 0, 0), r"Param.layer: weights and biases live in layers >= 1, got 0"),
+                      (("b", -1, 0), r"layers >= 1, got -1")]:
+        with pytest.raises(ValueError, match=msg):
+            Param(*args)
+    assert str(Param("w", 3, 1, 0)) == "w_1,0^(3)" and Param("b", 2, 0).plain(False, L=3) == "b^(L-1)"
+    assert Param("x", 0, 2).plain() == "x_2" and Param("x", 0, 2).plain(multi=False) == "x"
+    assert Param("x", 0, 2).tex(False) == "x"
+
+
+def test_network_shape_properties():
+    chain = Network.random((1, 1, 1), seed=0)
+    assert chain.is_chain and chain.L == 2 and chain.sizes == (1, 1, 1) and chain.n_params == 4
+    for sizes in ((1, 2, 1), (2, 1), (1, 1, 3)):
+        assert not Network.random(sizes, seed=0).is_chain
+    net = Network.random((3, 4, 2), seed=0)
+    assert net.n_params == 3 * 4 + 4 + 4 * 2 + 2 == len(net.params()) == net.flat().size
+    assert list(net.flat()) == [net.value(p) for p in net.params()]      # row-major, lesson order
+    assert net.W(1).shape == (4, 3) and net.b(2).shape == (2,) and net.W(np.int64(2)) is net.weights[1]
+    for bad in (0, 3, True, 1.0, "1"):
+        with pytest.raises(ValueError, match=r"l: expected a weight layer in 1..2 \(L=2\)"):
+            net.W(bad)
+    with pytest.raises(ValueError, match=r"l: expected a weight layer"):
+        net.b(3)
+    assert repr(net) == "Network(sizes=(3, 4, 2), activation='sigmoid')"
+
+
+def test_network_construction_errors():
+    with pytest.raises(ValueError, match=r"weights/biases: expected sequences of arrays"):
+        Network(5, 5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"\(W\^\(1\)\): expected a 2-D array \(n_1, n_0\), got shape \(3,\)"):
+        Network((np.zeros(3),), (np.zeros(3),))
+    with pytest.raises(ValueError, match=r"weights\[0\] \(W\^\(1\)\): layer 0 has size 0"):
+        Network((np.zeros((2, 0)),), (np.zeros(2),))
+    for bad in (True, 2.0, -1):
+        with pytest.raises(ValueError, match=r"sizes\[1\]: expected a positive layer size"):
+            Network.random((2, bad, 1), seed=0)
+    with pytest.raises(ValueError, match=r"activation: unknown name"):
+        Network((np.zeros((1, 1)),), (np.zeros(1),), "nope")
+    net = Network.random((np.int64(2), 3), seed=0)
+    assert net.sizes == (2, 3)
+
+
+def test_network_parameters_by_name():
+    net = Network.random((2, 3, 2), seed=4, activation="tanh")
+    assert net.value(Param("w", 2, 1, 2)) == net.W(2)[1, 2] and net.value(Param("b", 1, 2)) == net.b(1)[2]
+    w = net.with_value(Param("w", 2, 1, 2), 7.5)
+    assert w.W(2)[1, 2] == 7.5 and w.activation == "tanh"
+    assert np.array_equal(np.delete(w.flat(), 9 + 5), np.delete(net.flat(), 9 + 5))   # nothing else moved
+    b = net.with_value(Param("b", 1, 2), -3.0)
+    assert b.b(1)[2] == -3.0 and np.array_equal(b.W(1), net.W(1)) and np.array_equal(b.b(2), net.b(2))
+    assert net.check_param(Param("x", 0, 1)) == Param("x", 0, 1)
+    with pytest.raises(ValueError, match=r"param x_1: an input component is not stored in the network"):
+        net.value(Param("x", 0, 1))
+    with pytest.raises(ValueError, match=r"param: expected a Param, got \('w', 1, 0, 0\)"):
+        net.check_param(("w", 1, 0, 0))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"param b_0\^\(3\): layer expected in 1..2, got 3"):
+        net.value(Param("b", 3, 0))
+    with pytest.raises(ValueError, match=r"param x_2: j: expected an input index in 0..1, got 2"):
+        net.check_param(Param("x", 0, 2))
+    with pytest.raises(ValueError, match=r"param b_3\^\(1\): j: expected a neuron of layer 1 in 0..2, got 3"):
+        net.check_param(Param("b", 1, 3))
+    with pytest.raises(ValueError, match=r"param w_0,3\^\(2\): k: expected a neuron of layer 1 in 0..2, got 3"):
+        net.check_param(Param("w", 2, 0, 3))
+
+
+def test_network_equality_and_hash():
+    a = Network.random((2, 3, 1), seed=1)
+    same = Network(a.weights, a.biases, a.activation)
+    assert a == same and hash(a) == hash(same) and not (a != same)
+    assert a != Network(a.weights, a.biases, "tanh")
+    assert a != a.with_value(Param("w", 1, 0, 0), 9.0) and a != a.with_value(Param("b", 2, 0), 9.0)
+    assert a != Network.random((2, 3, 2), seed=1) and a != Network.random((2, 4, 1), seed=1)
+    assert a != "a network" and (a == 3) is False
+    assert hash(a) != hash(a.with_value(Param("b", 2, 0), 9.0))
+
+
+def test_from_lists_takes_scalars_for_one_neuron_layers():
+    net = Network.from_lists([0.5, np.float64(-1.5)], [np.array(0.1), 0.2])
+    assert net.sizes == (1, 1, 1) and list(net.flat()) == [0.5, 0.1, -1.5, 0.2]
+    wide = Network.from_lists([[[1.0, 2.0]]], [[3.0]], "relu")
+    assert wide.sizes == (2, 1) and wide.activation == "relu"
+
+
+# --- Trace accessors --------------------------------------------------------------------------
+def test_trace_accessors_pick_the_right_example_and_layer():
+    net = Network.random((2, 3, 2), seed=3)
+    x = np.array([[0.1, 0.2], [0.5, -0.4], [0.9, 0.3]])
+    y = np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]])
+    tr = run(net, x, y)
+    assert tr.n_examples == 3 and tr.L == 2 and tr.layer(2) is tr.layers[1]
+    assert np.array_equal(tr.a(0, 2), x[2]) and np.array_equal(tr.a(2, 1), tr.layers[1].a[1])
+    assert np.array_equal(tr.z(1, 2), tr.layers[0].z[2]) and np.array_equal(tr.dC_da(0, 1), tr.dC_dx[1])
+    assert np.array_equal(tr.dC_da(2, 2), tr.layers[1].dC_da[2])
+    assert np.array_equal(tr.per_example_grad(Param("x", 0, 1)), tr.dC_dx[:, 1])
+    assert np.array_equal(tr.per_example_grad(Param("w", 2, 1, 0)), tr.layers[1].dC_dw[:, 1, 0])
+    assert np.array_equal(tr.per_example_grad(Param("b", 1, 2)), tr.layers[0].dC_db[:, 2])
+    assert tr.grad(Param("x", 0, 1)) == pytest.approx(tr.dC_dx[:, 1].mean(), rel=1e-15)
+    assert tr.grad(Param("w", 2, 1, 0), 2) == tr.layers[1].dC_dw[2, 1, 0]
+    assert tr.grad(Param("b", 1, 2), 0) == tr.layers[0].dC_db[0, 2]
+    for bad in (-1, 3, True):
+        with pytest.raises(ValueError, match=r"example: expected an? "):
+            tr.a(1, bad)
+    with pytest.raises(ValueError, match=r"example: expected an example index in 0..2, got 3"):
+        tr.grad(Param("b", 1, 0), 3)
+    with pytest.raises(ValueError, match=r"l: expected a weight layer in 1..2"):
+        tr.layer(3)
+    with pytest.raises(ValueError, match=r"l: expected a weight layer in 1..2"):
+        tr.z(0)
+    one = run(net, [0.1, 0.2], [1.0, 0.0])
+    assert one.x.shape == (1, 2) and one.y.shape == (1, 2) and one.costs.shape == (1,)
+    assert one.x.flags.writeable is False
+
+
+# --- training -------------------------------------------------------------------------------------
+def test_training_argument_checks_at_their_edges():
+    net = Network.random((2, 2), seed=0)
+    x, y = np.zeros((5, 2)), np.zeros((5, 2))
+    for lr in (0.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match=r"learning_rate: expected a positive finite number"):
+            train(net, x, y, epochs=1, batch_size=2, learning_rate=lr, seed=0)
+        with pytest.raises(ValueError, match=r"learning_rate: expected a positive finite number"):
+            gradient_descent_step(net, x, y, lr)
+    for bad in (-1, True, 1.0):
+        with pytest.raises(ValueError, match=r"epochs: expected a non-negative integer"):
+            train(net, x, y, epochs=bad, batch_size=2, learning_rate=1.0, seed=0)
+    for bad in (True, 2.0, -1):
+        with pytest.raises(ValueError, match=r"batch_size: expected a positive integer"):
+            train(net, x, y, epochs=1, batch_size=bad, learning_rate=1.0, seed=0)
+    # 5 examples in slices of 2: 3 steps an epoch, so steps 0..6 over two epochs
+    _, hist = train(net, x, y, epochs=2, batch_size=2, learning_rate=1.0, seed=0, snapshot_steps=(0, 6))
+    assert [s for s, _ in hist.snapshots] == [0, 6] and len(hist.costs) == 6
+    for bad in (-1, 7, True):
+        with pytest.raises(ValueError, match=r"snapshot_steps: expected steps in 0..6"):
+            train(net, x, y, epochs=2, batch_size=2, learning_rate=1.0, seed=0, snapshot_steps=(bad,))
+    _, whole = train(net, x, y, epochs=1, batch_size=np.int64(50), learning_rate=1.0, seed=0)
+    assert len(whole.costs) == 1 and whole.costs[0] == cost_of(net, x, y)
+
+
+def test_accuracy_counts_the_most_active_output():
+    net = Network((np.array([[1.0, 0.0], [0.0, 1.0]]),), (np.zeros(2),))   # a_j = σ(x_j)
+    X = np.array([[2.0, 1.0], [0.0, 3.0], [5.0, -1.0], [1.0, 1.5]])
+    assert accuracy(net, X, np.array([0, 1, 0, 0])) == 0.75
+    assert accuracy(net, X[0], np.array([1])) == 0.0
+    with pytest.raises(ValueError, match=r"labels: expected shape \(4,\), got \(3,\)"):
+        accuracy(net, X, np.array([0, 1, 0]))
+
+
+# --- names ----------------------------------------------------------------------------------------
+def test_notation():
+    assert layer_name(3) == "3" and layer_name(3, 3) == "L" and layer_name(1, 3) == "L-2"
+    assert layer_name(4, 3) == "L+1"
+    assert symbol_tex("a", 2, (1,), multi=True) == "a_{1}^{(2)}"
+    assert symbol_tex("a", 2, (1,), multi=False, L=3) == "a^{(L-1)}"
+    assert symbol_tex("y", None, (0,), multi=True) == "y_{0}" and symbol_tex("y", None, multi=True) == "y"
+    assert symbol_tex("w", 1, (1, 0), multi=True) == "w_{1 0}^{(1)}"
+    assert symbol_plain("w", 1, (1, 0), multi=True) == "w_1,0^(1)"
+    assert symbol_plain("w", 1, (1, 0), multi=False) == "w^(1)" and symbol_plain("C", None, multi=True) == "C"
+
+
+def test_unknown_activation_names():
+    assert get_activation("tanh").name == "tanh"
+    for bad in (["sigmoid"], None, "Sigmoid"):
+        with pytest.raises(ValueError, match=r"unknown name .*; expected one of 'relu', 'sigmoid', 'tanh'$"):
+            get_activation(bad)  # type: ignore[arg-type]
+
+
+# --- files --------------------------------------------------------------------------------------
+def test_network_files(tmp_path):
+    net = Network.random((2, 3, 1), seed=2, activation="relu")
+    save_network(net, tmp_path / "n.npz")
+    with np.load(tmp_path / "n.npz") as data:
+        assert sorted(data.files) == ["W1", "W2", "activation", "b1", "b2"]
+        assert str(data["activation"]) == "relu" and np.array_equal(data["b2"], net.b(2))
+    with zipfile.ZipFile(tmp_path / "n.npz") as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_DEFLATED}
+    np.savez(tmp_path / "nobias.npz", activation=np.array("sigmoid"), W1=np.zeros((1, 2)))
+    with pytest.raises(ValueError, match=r"nobias.npz: expected a bias array for every weight array"):
+        load_network(tmp_path / "nobias.npz")
+    np.savez(tmp_path / "bare.npz", W1=np.zeros((1, 2)), b1=np.zeros(1))
+    with pytest.raises(ValueError, match=r"expected arrays 'activation', 'W1', 'b1', ...; got \['W1', 'b1'\]"):
+        load_network(tmp_path / "bare.npz")
+    np.savez(tmp_path / "now1.npz", activation=np.array("sigmoid"), b1=np.zeros(1))
+    with pytest.raises(ValueError, match=r"expected arrays 'activation', 'W1'"):
+        load_network(tmp_path / "now1.npz")
+
+
+def test_trace_json_shape_and_errors(tmp_path):
+    net = Network.random((2, 2, 1), seed=1)
+    tr = run(net, [[0.1, 0.2], [0.3, 0.4]], [[1.0], [0.0]])
+    d = trace_to_json(tr)
+    assert d["format"] == "backprop-engine-trace/1" and [ld["l"] for ld in d["layers"]] == [1, 2]
+    assert d["network"]["sizes"] == [2, 2, 1] and d["network"]["activation"] == "sigmoid"
+    assert d["cost"] == tr.cost and d["x"] == tr.x.tolist()
+    back = trace_from_json(json.loads(json.dumps(d)))
+    assert back.layer(2).mean_dC_db.flags.writeable is False and back.y.tolist() == [[1.0], [0.0]]
+    assert np.array_equal(back.dC_dx, tr.dC_dx)
+    with pytest.raises(ValueError, match=r"format: expected 'backprop-engine-trace/1', got 'other'"):
+        trace_from_json({**d, "format": "other"})
+    with pytest.raises(ValueError, match=r"layers: expected 2 entries, got 1"):
+        trace_from_json({**d, "layers": d["layers"][:1]})
+    del d["layers"][1]["dC_dz"]
+    with pytest.raises(ValueError, match=r"layers\[1\].dC_dz: missing"):
+        trace_from_json(d)
+    save_trace(tr, tmp_path / "t.json")
+    assert (tmp_path / "t.json").read_text(encoding="utf-8").endswith("}\n")
+    assert json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["costs"] == tr.costs.tolist()
+
+
+# --- digits ---------------------------------------------------------------------------------------
+def test_one_hot_and_split_rules():
+    assert one_hot(np.array([2, 0]), 3).tolist() == [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    assert one_hot(np.array([], dtype=int)).shape == (0, 10)
+    for bad in (np.array([0.5]), np.array([[1]])):
+        with pytest.raises(ValueError, match=r"labels: expected a 1-D integer array"):
+            one_hot(bad)
+    for bad in (np.array([-1, 2]), np.array([0, 10])):
+        with pytest.raises(ValueError, match=r"labels: expected values in 0..9, got "):
+            one_hot(bad)
+    train_idx, test_idx = train_test_split(10, 0.3, seed=1)
+    assert len(test_idx) == 3 and sorted(np.concatenate([train_idx, test_idx]).tolist()) == list(range(10))
+    assert list(train_idx) == sorted(train_idx) and list(test_idx) == sorted(test_idx)
+    order = np.random.default_rng(1).permutation(10)
+    assert set(test_idx.tolist()) == set(order[:3].tolist())
+    assert [len(t) for t in train_test_split(2, 0.01, seed=0)] == [1, 1]      # at least one each side
+    assert [len(t) for t in train_test_split(2, 0.99, seed=0)] == [1, 1]
+    for frac in (0.0, 1.0):
+        with pytest.raises(ValueError, match=r"test_fraction: expected a number in \(0, 1\)"):
+            train_test_split(10, frac, seed=0)
+    with pytest.raises(ValueError, match=r"n: expected at least 2 examples, got 1"):
+        train_test_split(1, 0.5, seed=0)
+    assert train_test_split(3, 0.5, seed=0)[1].size == 2 - (round(1.5) == 1)   # round half to even
+
+
+def test_digits_files_are_checked(tmp_path, monkeypatch):
+    from engine import digits
+
+    X, labels = load_digits()
+    assert X[0].tolist()[:4] == [0.0, 0.0, 5 / 16, 13 / 16] and labels[:3].tolist() == [0, 1, 2]
+    tr_idx, te_idx = digit_split()
+    assert np.array_equal(te_idx, train_test_split(1797, 0.2, 2017)[1]) and len(tr_idx) == 1438
+    small = Network.random((64, 3, 10), seed=0)
+    save_network(small, tmp_path / "w.npz")
+    monkeypatch.setattr(digits, "WEIGHTS_PATH", tmp_path / "w.npz")
+    digits.digit_network.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"w.npz: expected sizes \(64, 16, 16, 10\), got \(64, 3, 10\)"):
+            digits.digit_network()
+    finally:
+        digits.digit_network.cache_clear()
+    np.savetxt(tmp_path / "d.csv", np.zeros((3, 65), dtype=int), fmt="%d", delimiter=",")
+    monkeypatch.setattr(digits, "DATA_PATH", tmp_path / "d.csv")
+    digits._load.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"d.csv: expected shape \(1797, 65\), got \(3, 65\)"):
+            digits.load_digits()
+    finally:
+        digits._load.cache_clear()
