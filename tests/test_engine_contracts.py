@@ -272,6 +272,7 @@ def test_network_files(tmp_path):
     with zipfile.ZipFile(tmp_path / "n.npz") as zf:
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_DEFLATED}
+        assert {i.external_attr >> 16 for i in zf.infolist()} == {0o644}     # rw-r--r-- when unzipped
     np.savez(tmp_path / "nobias.npz", activation=np.array("sigmoid"), W1=np.zeros((1, 2)))
     with pytest.raises(ValueError, match=r"nobias.npz: expected a bias array for every weight array"):
         load_network(tmp_path / "nobias.npz")
