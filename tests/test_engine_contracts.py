@@ -5,6 +5,7 @@ to kill a mutant (scripts/mutation_test.py) that the other tests let live."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import json
 import zipfile
 
@@ -12,16 +13,21 @@ import numpy as np
 import pytest
 
 from engine import (
+    PATH_LIMIT,
     Activation,
     Network,
     Param,
     accuracy,
+    all_paths,
     cost_of,
     digit_split,
     get_activation,
     gradient_descent_step,
     load_digits,
     load_network,
+    long_chain,
+    nudge,
+    numerical_gradient,
     one_hot,
     run,
     save_network,
@@ -30,6 +36,7 @@ from engine import (
     trace_to_json,
     train,
     train_test_split,
+    weight_chain,
 )
 from engine._checks import check_index, require_finite
 from engine.notation import layer_name, symbol_plain, symbol_tex
@@ -355,3 +362,53 @@ def test_digits_files_are_checked(tmp_path, monkeypatch):
             digits.load_digits()
     finally:
         digits._load.cache_clear()
+
+
+# --- the lesson's names and defaults ------------------------------------------------------------------
+def test_chain_names_in_hidden_layers_and_overrides():
+    net = Network.random((3, 4, 3, 2), seed=7)
+    tr = run(net, np.full((4, 3), 0.3), np.zeros((4, 2)))
+    c = weight_chain(tr, 2, 0, 1, 3)
+    assert [f.tex for f in c.factors] == [
+        r"\frac{\partial z_{0}^{(L-1)}}{\partial w_{0 1}^{(L-1)}}",
+        r"\frac{\partial a_{0}^{(L-1)}}{\partial z_{0}^{(L-1)}}",
+        r"\frac{\partial C_{3}}{\partial a_{0}^{(L-1)}}"]
+    assert [f.meaning for f in c.factors] == [
+        "a_1^(L-2)", "σ'(z_0^(L-1))", "sum of paths through layer (L) (backpropagated)"]
+    assert c.tex == r" \cdot ".join(f.tex for f in c.factors)
+    assert weight_chain(tr, 1, 0, 1).factors[0].meaning == "x_1"
+    chain = Network.random((1, 1, 1), seed=0)
+    t2 = run(chain, [0.2], [1.0])
+    assert [f.meaning for f in weight_chain(t2, 2, 0, 0, multi=True).factors] == [
+        "a_0^(L-1)", "σ'(z_0^(L))", "2(a_0^(L) - y_0)"]
+    assert [f.meaning for f in long_chain(t2, Param("b", 1, 0)).factors] == [
+        "1", "σ'(z^(L-1))", "w^(L)", "σ'(z^(L))", "2(a^(L) - y)"]
+    xc = long_chain(t2, Param("x", 0, 0), relative=False)
+    assert [f.tex for f in xc.factors][:2] == [r"\frac{\partial z^{(1)}}{\partial x}",
+                                               r"\frac{\partial a^{(1)}}{\partial z^{(1)}}"]
+    assert [f.meaning for f in xc.factors] == ["w^(1)", "σ'(z^(1))", "w^(2)", "σ'(z^(2))", "2(a^(2) - y)"]
+    assert xc.values[0] == chain.W(1)[0, 0]
+    relu = run(Network.random((1, 1), seed=0, activation="relu"), [0.2], [1.0])
+    assert weight_chain(relu, 1, 0, 0).factors[1].meaning == "ReLU'(z^(L))"
+
+
+def test_path_limits_and_defaults():
+    assert PATH_LIMIT == 10_000
+    assert inspect.signature(all_paths).parameters["limit"].default == PATH_LIMIT
+    net = Network.random((2, 3, 2), seed=0)
+    tr = run(net, [0.1, 0.2], [1.0, 0.0])
+    assert len(all_paths(tr, Param("x", 0, 0), limit=6)) == 6          # exactly at the limit is fine
+    with pytest.raises(ValueError, match=r"param x_0: 6 paths to the cost, more than limit=5"):
+        all_paths(tr, Param("x", 0, 0), limit=5)
+    with pytest.raises(ValueError, match=r"param w_0,0\^\(1\): long_chain needs one neuron per layer"):
+        long_chain(tr, Param("w", 1, 0, 0))
+    assert nudge(net, [0.1, 0.2], [1.0, 0.0], Param("b", 1, 0)).delta == 0.01
+
+
+def test_numerical_gradient_default_step_is_1e_6():
+    """One ReLU neuron, z = w·1 - 1.5e-6 at w = 0: a step of 1e-6 stays left of the kink (slope 0),
+    any step above 1.5e-6 crosses it."""
+    net = Network.from_lists([0.0], [-1.5e-6], "relu")
+    p = Param("w", 1, 0, 0)
+    assert numerical_gradient(net, [1.0], [1.0], p) == 0.0
+    assert numerical_gradient(net, [1.0], [1.0], p, h=2e-6) != 0.0
