@@ -55,6 +55,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "zip(strict=) over weights and biases: Network guarantees equal lengths",
     ("engine/trace.py", "return out[0] if np.ndim(x) == 1 else out", "0 -> -1"):
         "a one-row batch: out[0] is out[-1]",
+    ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):
+        "Network defines __eq__ and __hash__ itself; dataclass(eq=True) keeps both",
     ("engine/trace.py", "dC_da: list[np.ndarray] = [np.empty(0)] * L", "0 -> 1"):
         "a placeholder, overwritten for every layer before use",
     ("engine/trace.py", "delta: list[np.ndarray] = [np.empty(0)] * L", "0 -> 1"):

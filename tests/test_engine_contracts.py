@@ -170,6 +170,8 @@ def test_network_parameters_by_name():
 
 def test_network_equality_and_hash():
     a = Network.random((2, 3, 1), seed=1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.activation = "tanh"  # type: ignore[misc]
     same = Network(a.weights, a.biases, a.activation)
     assert a == same and hash(a) == hash(same) and not (a != same)
     assert a != Network(a.weights, a.biases, "tanh")
