@@ -55,6 +55,20 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "zip(strict=) over weights and biases: Network guarantees equal lengths",
     ("engine/trace.py", "return out[0] if np.ndim(x) == 1 else out", "0 -> -1"):
         "a one-row batch: out[0] is out[-1]",
+    ("engine/network.py", "for i, (w, b) in enumerate(zip(weights, biases, strict=True)):", "True -> False"):
+        "the lengths were compared just above",
+    ("engine/network.py", "if not 1 <= p.layer <= self.L:", "1 -> 0"):
+        "Param itself refuses layer 0 for weights and biases",
+    ("engine/network.py", "for W, B in zip(self.weights, self.biases, strict=True):", "True -> False"):
+        "a Network always has as many bias vectors as weight matrices",
+    ("engine/network.py", "return sum(W.size + B.size for W, B in zip(self.weights, self.biases, strict=True))",
+     "True -> False"): "a Network always has as many bias vectors as weight matrices",
+    ("engine/network.py", "for n_prev, n in zip(sizes[:-1], sizes[1:], strict=True):", "True -> False"):
+        "sizes[:-1] and sizes[1:] always have the same length",
+    ("engine/network.py", "and all(np.array_equal(a, b) for a, b in zip(self.weights, other.weights, strict=True))",
+     "True -> False"): "only reached when the sizes (so the layer counts) are equal",
+    ("engine/network.py", "and all(np.array_equal(a, b) for a, b in zip(self.biases, other.biases, strict=True))",
+     "True -> False"): "only reached when the sizes (so the layer counts) are equal",
     ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):
         "Network defines __eq__ and __hash__ itself; dataclass(eq=True) keeps both",
     ("engine/trace.py", "dC_da: list[np.ndarray] = [np.empty(0)] * L", "0 -> 1"):
@@ -334,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", type=Path, help="write the surviving mutants to this JSON file")
     parser.add_argument("--rerun", type=Path, help="test only the mutants listed in this JSON file "
                         "(from --survivors of an earlier run)")
+    parser.add_argument("--start", type=int, default=1, help="resume at this mutant number (from the log)")
     parser.add_argument("--limit", type=int, default=0, help="stop after this many mutants (0: all)")
     args = parser.parse_args(argv)
 
@@ -346,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.rerun:
         wanted = {tuple(k) for k in json.loads(args.rerun.read_text(encoding="utf-8"))}
         mutants = [m for m in mutants if tuple(_key(m)) in wanted]
+    mutants = mutants[max(args.start, 1) - 1:]
     if args.limit:
         mutants = mutants[:args.limit]
     if args.list:

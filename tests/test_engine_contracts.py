@@ -17,8 +17,10 @@ from engine import (
     Activation,
     Network,
     Param,
+    TrainingHistory,
     accuracy,
     all_paths,
+    averaging,
     cost_of,
     digit_split,
     get_activation,
@@ -32,6 +34,7 @@ from engine import (
     run,
     save_network,
     save_trace,
+    summed_paths,
     trace_from_json,
     trace_to_json,
     train,
@@ -414,3 +417,32 @@ def test_numerical_gradient_default_step_is_1e_6():
     p = Param("w", 1, 0, 0)
     assert numerical_gradient(net, [1.0], [1.0], p) == 0.0
     assert numerical_gradient(net, [1.0], [1.0], p, h=2e-6) != 0.0
+
+
+def test_lesson_and_training_records_are_frozen():
+    net = Network.random((2, 2, 1), seed=0)
+    x, y = np.array([[0.1, 0.2], [0.3, 0.1]]), np.array([[1.0], [0.0]])
+    tr = run(net, x, y)
+    chain = weight_chain(tr, 2, 0, 0)
+    sp = summed_paths(tr, 2, 0)
+    nu = nudge(net, x[0], y[0], Param("w", 1, 0, 0))
+    av = averaging(net, x, y, Param("b", 1, 0))
+    _, hist = train(net, x, y, epochs=1, batch_size=1, learning_rate=1.0, seed=0)
+    for record in (chain, chain.factors[0], sp, nu, nu.layers[0], av, hist):
+        field = dataclasses.fields(record)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, field, None)
+        assert hash(record) == hash(record)
+    assert chain == weight_chain(tr, 2, 0, 0)          # values compare by value ...
+    assert nu != nudge(net, x[0], y[0], Param("w", 1, 0, 0))   # ... records holding arrays by identity
+    assert TrainingHistory(np.zeros(0), np.zeros(0), ((0, net),)).epoch_costs.shape == (0,)
+
+
+def test_files_refuse_pickles_and_are_readable(tmp_path):
+    np.savez(tmp_path / "obj.npz", activation=np.array("sigmoid"),
+             W1=np.array([[None]], dtype=object), b1=np.zeros(1))
+    with pytest.raises(ValueError, match=r"allow_pickle"):
+        load_network(tmp_path / "obj.npz")
+    tr = run(Network.random((1, 1), seed=0), [0.5], [1.0])
+    save_trace(tr, tmp_path / "t.json")
+    assert (tmp_path / "t.json").read_text(encoding="utf-8").startswith('{\n "format": "backprop-engine-trace/1",\n')
