@@ -180,6 +180,7 @@ def test_network_equality_and_hash():
     assert a != Network(a.weights, a.biases, "tanh")
     assert a != a.with_value(Param("w", 1, 0, 0), 9.0) and a != a.with_value(Param("b", 2, 0), 9.0)
     assert a != Network.random((2, 3, 2), seed=1) and a != Network.random((2, 4, 1), seed=1)
+    assert a != Network.random((2, 3, 1, 1), seed=1) and Network.random((2, 3, 1, 1), seed=1) != a
     assert a != "a network" and (a == 3) is False
     assert hash(a) != hash(a.with_value(Param("b", 2, 0), 9.0))
 
@@ -187,6 +188,8 @@ def test_network_equality_and_hash():
 def test_from_lists_takes_scalars_for_one_neuron_layers():
     net = Network.from_lists([0.5, np.float64(-1.5)], [np.array(0.1), 0.2])
     assert net.sizes == (1, 1, 1) and list(net.flat()) == [0.5, 0.1, -1.5, 0.2]
+    arrays = Network.from_lists([np.array([[1.0, 2.0]])], [np.array([3.0])])
+    assert arrays.sizes == (2, 1) and list(arrays.flat()) == [1.0, 2.0, 3.0]
     wide = Network.from_lists([[[1.0, 2.0]]], [[3.0]], "relu")
     assert wide.sizes == (2, 1) and wide.activation == "relu"
 
