@@ -348,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--survivors", type=Path, help="write the surviving mutants to this JSON file")
     parser.add_argument("--rerun", type=Path, help="test only the mutants listed in this JSON file "
                         "(from --survivors of an earlier run)")
+    parser.add_argument("--log", type=Path, help="append every mutant's outcome to this file (tab-separated)")
     parser.add_argument("--start", type=int, default=1, help="resume at this mutant number (from the log)")
     parser.add_argument("--limit", type=int, default=0, help="stop after this many mutants (0: all)")
     args = parser.parse_args(argv)
@@ -408,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         print("unmutated test runs: " + ", ".join(f"{s:.1f} s" for s in timed.values()), flush=True)
         queue = list(enumerate(mutants, 1))
         done = 0
+        log = args.log.open("a", encoding="utf-8") if args.log else None
         while queue or any(s.pid for s in slots):
             for slot in slots:
                 if slot.pid:
@@ -424,6 +426,9 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         survived.append(m)
                     mark = {"passed": "SURVIVED", "failed": "killed", "timeout": "killed (timeout)"}[outcome]
+                    if log:
+                        log.write(f"{mark if not reason else 'equivalent'}\t{json.dumps(_key(m))}\n")
+                        log.flush()
                     if (outcome == "passed" and not reason) or done % 50 == 0:
                         print(f"[{done}/{len(mutants)}] {mark}: {m.file}:{m.line}: {m.what}: "
                               f"{m.before}  =>  {m.after}", flush=True)
@@ -438,6 +443,9 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     slot.launch(m.file, source, 3 * baseline[m.file] + 10, m)
             time.sleep(0.02)
+    except SystemExit:
+        print(f"\nstopped early: {done} of {len(mutants)} mutants tested", flush=True)
+        mutants = mutants[:done]
     finally:
         for slot in slots:
             if slot.pid:

@@ -25,6 +25,12 @@ Matrix = list[list[float]]
 Key = tuple
 
 
+def total(xs: Sequence[float]) -> float:
+    """x_0 + x_1 + ... from the first term, so a sum of one -0.0 stays -0.0 as in numpy
+    (Python's sum() starts from +0)."""
+    return sum(xs[1:], xs[0])
+
+
 def sigma(z: float) -> float:
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))
@@ -142,7 +148,7 @@ def batch(net: Net, X: Sequence[Sequence[float]], Y: Sequence[Sequence[float]]) 
     exs = [example(net, x, y) for x, y in zip(X, Y, strict=True)]
     n = len(exs)
     keys = exs[0].grad.keys()
-    return Batch(exs, sum(e.cost for e in exs) / n, {p: sum(e.grad[p] for e in exs) / n for p in keys})
+    return Batch(exs, total([e.cost for e in exs]) / n, {p: total([e.grad[p] for e in exs]) / n for p in keys})
 
 
 def cost(net: Net, X: Sequence[Sequence[float]], Y: Sequence[Sequence[float]]) -> float:

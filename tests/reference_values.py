@@ -109,7 +109,7 @@ class RefSummedPaths:
 
     @property
     def total(self) -> float:
-        return sum(c.product for c in self.paths)
+        return ref.total([c.product for c in self.paths])
 
 
 def summed_paths(tr: RefTrace, l: int, k: int, example: int = 0, **_: Any) -> RefSummedPaths:
@@ -184,8 +184,8 @@ class RefAveraging:
     def __init__(self, network: Any, X: Any, Y: Any, p: engine.Param) -> None:
         tr = RefTrace(network, X, Y)
         self.per_example = [e.grad[_key(p)] for e in tr.batch.examples]
-        self.running_mean = [sum(self.per_example[:k + 1]) / (k + 1) for k in range(len(self.per_example))]
-        self.mean = sum(self.per_example) / len(self.per_example)
+        self.running_mean = [ref.total(self.per_example[:k + 1]) / (k + 1) for k in range(len(self.per_example))]
+        self.mean = ref.total(self.per_example) / len(self.per_example)
 
 
 def independent_namespace(lecture: Any) -> dict[str, Any]:
