@@ -19,8 +19,10 @@ from engine import (
     Param,
     TrainingHistory,
     accuracy,
+    activation_chain,
     all_paths,
     averaging,
+    bias_chain,
     cost_of,
     digit_split,
     get_activation,
@@ -449,3 +451,29 @@ def test_files_refuse_pickles_and_are_readable(tmp_path):
     tr = run(Network.random((1, 1), seed=0), [0.5], [1.0])
     save_trace(tr, tmp_path / "t.json")
     assert (tmp_path / "t.json").read_text(encoding="utf-8").startswith('{\n "format": "backprop-engine-trace/1",\n')
+
+
+def test_every_chain_function_defaults_to_relative_layers_and_automatic_subscripts():
+    chain = Network.random((1, 1, 1), seed=0)
+    tr = run(chain, [0.2], [1.0])
+    d = r"\frac{\partial z^{(L)}}{\partial a^{(L-1)}}"
+    assert bias_chain(tr, 2, 0).factors[0].tex == r"\frac{\partial z^{(L)}}{\partial b^{(L)}}"
+    assert weight_chain(tr, 2, 0, 0).factors[0].tex == r"\frac{\partial z^{(L)}}{\partial w^{(L)}}"
+    assert activation_chain(tr, 2, 0, 0).factors[0].tex == d
+    assert long_chain(tr, Param("w", 1, 0, 0)).factors[2].tex == d
+    assert all_paths(tr, Param("w", 1, 0, 0))[0].factors[2].tex == d
+    assert summed_paths(tr, 2, 0).paths[0].factors[0].tex == d
+    wide = run(Network.random((2, 2, 2), seed=0), [0.2, 0.1], [1.0, 0.0])
+    s = r"\frac{\partial z_{1}^{(L)}}{\partial a_{0}^{(L-1)}}"
+    assert bias_chain(wide, 2, 1).factors[0].tex == r"\frac{\partial z_{1}^{(L)}}{\partial b_{1}^{(L)}}"
+    assert activation_chain(wide, 2, 1, 0).factors[0].tex == s
+    assert all_paths(wide, Param("w", 1, 0, 0))[1].factors[2].tex == s
+    assert summed_paths(wide, 2, 0).paths[1].factors[0].tex == s
+    assert long_chain(wide, Param("w", 2, 1, 0)).factors[0].tex == (
+        r"\frac{\partial z_{1}^{(L)}}{\partial w_{1 0}^{(L)}}")
+    assert summed_paths(wide, 2, 0, multi=False, relative=False).paths[1].factors[0].tex == (
+        r"\frac{\partial z^{(2)}}{\partial a^{(1)}}")
+    assert all_paths(wide, Param("w", 1, 0, 0), multi=False, relative=False)[1].factors[2].tex == (
+        r"\frac{\partial z^{(2)}}{\partial a^{(1)}}")
+    assert long_chain(tr, Param("b", 2, 0), multi=True, relative=False).factors[0].tex == (
+        r"\frac{\partial z_{0}^{(2)}}{\partial b_{0}^{(2)}}")
