@@ -60,7 +60,7 @@ def test_every_number_shown_is_the_engines(case, built) -> None:
         # recomputed by the hand-written reference, not the engine (training results excepted)
         expected = evaluate(shown.source, fresh if uses_engine_only(shown.source) else independent)
         assert math.isclose(shown.value, expected, rel_tol=1e-9, abs_tol=1e-12), (
-            f"{shown.label} shows {shown.value}, the engine says {expected} ({shown.source})"
+            f"{shown.label} shows {shown.value}, recomputed: {expected} ({shown.source})"
         )
         decimals = len(shown.text.split(".")[1]) if "." in shown.text else 0
         assert shown.text == f"{expected:.{decimals}f}", f"{shown.label}: displayed {shown.text!r}"
