@@ -69,6 +69,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
      "True -> False"): "only reached when the sizes (so the layer counts) are equal",
     ("engine/network.py", "and all(np.array_equal(a, b) for a, b in zip(self.biases, other.biases, strict=True))",
      "True -> False"): "only reached when the sizes (so the layer counts) are equal",
+    ("engine/lesson.py", "h: float = 1e-6) -> float:", "1e-06 -> -1e-06"):
+        "the central difference is symmetric: (C(p-h) - C(p+h)) / ((p-h) - (p+h)) is the same number",
     ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):
         "Network defines __eq__ and __hash__ itself; dataclass(eq=True) keeps both",
     ("engine/trace.py", "dC_da: list[np.ndarray] = [np.empty(0)] * L", "0 -> 1"):

@@ -16,6 +16,7 @@ from engine import (
     PATH_LIMIT,
     Activation,
     Network,
+    Nudge,
     Param,
     TrainingHistory,
     accuracy,
@@ -477,3 +478,21 @@ def test_every_chain_function_defaults_to_relative_layers_and_automatic_subscrip
         r"\frac{\partial z^{(2)}}{\partial a^{(1)}}")
     assert long_chain(tr, Param("b", 2, 0), multi=True, relative=False).factors[0].tex == (
         r"\frac{\partial z_{0}^{(2)}}{\partial b_{0}^{(2)}}")
+
+
+def test_long_chain_for_an_input_checks_every_layer():
+    two_in = Network.random((2, 1, 1), seed=0)
+    tr = run(two_in, [0.3, 0.6], [1.0])
+    c = long_chain(tr, Param("x", 0, 1))
+    assert c.values[0] == two_in.W(1)[0, 1] and len(c.factors) == 5
+    wide = run(Network.random((1, 2, 1), seed=0), [0.3], [1.0])
+    with pytest.raises(ValueError, match=r"param x_0: long_chain needs one neuron per layer .* layer 1 has 2"):
+        long_chain(wide, Param("x", 0, 0))
+
+
+def test_nudge_records_compare_by_identity():
+    net = Network.random((1, 1), seed=0)
+    nu = nudge(net, [0.5], [1.0], Param("b", 1, 0))
+    assert dataclasses.replace(nu) != nu
+    bare = Nudge(Param("b", 1, 0), 0.1, 0.0, 0.1, (), 1.0, 0.9, -0.1, -0.1)
+    assert bare.gradient == 0.0
