@@ -71,6 +71,10 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
      "True -> False"): "only reached when the sizes (so the layer counts) are equal",
     ("engine/lesson.py", "h: float = 1e-6) -> float:", "1e-06 -> -1e-06"):
         "the central difference is symmetric: (C(p-h) - C(p+h)) / ((p-h) - (p+h)) is the same number",
+    ("engine/lesson.py", "for m, i in zip(range(first, L + 1), route, strict=True):", "True -> False"):
+        "every route is built with one neuron per layer from first to L",
+    ("engine/lesson.py", "da = np.zeros(0)", "0 -> 1"):
+        "a placeholder, overwritten in the first pass of the loop before use",
     ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):
         "Network defines __eq__ and __hash__ itself; dataclass(eq=True) keeps both",
     ("engine/trace.py", "dC_da: list[np.ndarray] = [np.empty(0)] * L", "0 -> 1"):
