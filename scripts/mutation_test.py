@@ -73,6 +73,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "the central difference is symmetric: (C(p-h) - C(p+h)) / ((p-h) - (p+h)) is the same number",
     ("engine/lesson.py", "for m, i in zip(range(first, L + 1), route, strict=True):", "True -> False"):
         "every route is built with one neuron per layer from first to L",
+    ("engine/lesson.py", "route = tuple(r[0] for r in _route_layers(trace, p))", "0 -> -1"):
+        "long_chain has just checked that every range holds one neuron: r[0] is r[-1]",
     ("engine/lesson.py", "da = np.zeros(0)", "0 -> 1"):
         "a placeholder, overwritten in the first pass of the loop before use",
     ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):
