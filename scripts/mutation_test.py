@@ -75,6 +75,9 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "every route is built with one neuron per layer from first to L",
     ("engine/lesson.py", "route = tuple(r[0] for r in _route_layers(trace, p))", "0 -> -1"):
         "long_chain has just checked that every range holds one neuron: r[0] is r[-1]",
+    ("engine/lesson.py", "v0 = float(X[0, p.j])", "0 -> -1"): "nudge has just checked that X has one row",
+    ("engine/lesson.py", "X2[0, p.j] = v0 + delta", "0 -> -1"): "nudge has just checked that X has one row",
+    ("engine/lesson.py", "v1 = float(X2[0, p.j])", "0 -> -1"): "nudge has just checked that X has one row",
     ("engine/lesson.py", "da = np.zeros(0)", "0 -> 1"):
         "a placeholder, overwritten in the first pass of the loop before use",
     ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):
