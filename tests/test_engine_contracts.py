@@ -245,7 +245,7 @@ def test_training_argument_checks_at_their_edges():
     # 5 examples in slices of 2: 3 steps an epoch, so steps 0..6 over two epochs
     _, hist = train(net, x, y, epochs=2, batch_size=2, learning_rate=1.0, seed=0, snapshot_steps=(0, 6))
     assert [s for s, _ in hist.snapshots] == [0, 6] and len(hist.costs) == 6
-    for bad in (-1, 7, True):
+    for bad in (-1, 7, True, 2.0):
         with pytest.raises(ValueError, match=r"snapshot_steps: expected steps in 0..6"):
             train(net, x, y, epochs=2, batch_size=2, learning_rate=1.0, seed=0, snapshot_steps=(bad,))
     _, whole = train(net, x, y, epochs=1, batch_size=np.int64(50), learning_rate=1.0, seed=0)
