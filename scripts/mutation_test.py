@@ -78,6 +78,10 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
     ("engine/lesson.py", "v0 = float(X[0, p.j])", "0 -> -1"): "nudge has just checked that X has one row",
     ("engine/lesson.py", "X2[0, p.j] = v0 + delta", "0 -> -1"): "nudge has just checked that X has one row",
     ("engine/lesson.py", "v1 = float(X2[0, p.j])", "0 -> -1"): "nudge has just checked that X has one row",
+    ("engine/training.py", "weights = tuple(W - lr * g for W, g in zip(network.weights, gw, strict=True))",
+     "True -> False"): "batch_gradient returns one gradient per layer",
+    ("engine/training.py", "biases = tuple(b - lr * g for b, g in zip(network.biases, gb, strict=True))",
+     "True -> False"): "batch_gradient returns one gradient per layer",
     ("engine/lesson.py", "da = np.zeros(0)", "0 -> 1"):
         "a placeholder, overwritten in the first pass of the loop before use",
     ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):
