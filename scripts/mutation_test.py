@@ -82,6 +82,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
      "True -> False"): "batch_gradient returns one gradient per layer",
     ("engine/training.py", "biases = tuple(b - lr * g for b, g in zip(network.biases, gb, strict=True))",
      "True -> False"): "batch_gradient returns one gradient per layer",
+    ("engine/notation.py", 'return f"L-{d}" if d > 0 else f"L+{-d}"', "'>' -> '>='"):
+        "d == 0 has already returned \"L\"",
     ("engine/lesson.py", "da = np.zeros(0)", "0 -> 1"):
         "a placeholder, overwritten in the first pass of the loop before use",
     ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):

@@ -340,6 +340,7 @@ def test_one_hot_and_split_rules():
     order = np.random.default_rng(1).permutation(10)
     assert set(test_idx.tolist()) == set(order[:3].tolist())
     assert [len(t) for t in train_test_split(2, 0.01, seed=0)] == [1, 1]      # at least one each side
+    assert [len(t) for t in train_test_split(10, 0.01, seed=0)] == [9, 1]
     assert [len(t) for t in train_test_split(2, 0.99, seed=0)] == [1, 1]
     for frac in (0.0, 1.0):
         with pytest.raises(ValueError, match=r"test_fraction: expected a number in \(0, 1\)"):
