@@ -84,6 +84,10 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
      "True -> False"): "batch_gradient returns one gradient per layer",
     ("engine/notation.py", 'return f"L-{d}" if d > 0 else f"L+{-d}"', "'>' -> '>='"):
         "d == 0 has already returned \"L\"",
+    ("engine/io.py", "_FIXED_TIME = (1980, 1, 1, 0, 0, 0)", "0 -> 1"):
+        "zip stores seconds in steps of two: second 1 is written as 0 (hour and minute are tested)",
+    ("engine/io.py", "np.lib.format.write_array(buf, arr, allow_pickle=False)", "False -> True"):
+        "a Network holds only float64 and string arrays, which never need pickling",
     ("engine/lesson.py", "da = np.zeros(0)", "0 -> 1"):
         "a placeholder, overwritten in the first pass of the loop before use",
     ("engine/network.py", "@dataclass(frozen=True, eq=False)", "False -> True"):
