@@ -84,6 +84,8 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
      "True -> False"): "batch_gradient returns one gradient per layer",
     ("engine/notation.py", 'return f"L-{d}" if d > 0 else f"L+{-d}"', "'>' -> '>='"):
         "d == 0 has already returned \"L\"",
+    ("engine/notation.py", 'return f"L-{d}" if d > 0 else f"L+{-d}"', "0 -> -1"):
+        "for whole numbers d > -1 is d >= 0, and d == 0 has already returned",
     ("engine/io.py", "_FIXED_TIME = (1980, 1, 1, 0, 0, 0)", "0 -> 1"):
         "zip stores seconds in steps of two: second 1 is written as 0 (hour and minute are tested)",
     ("engine/io.py", "np.lib.format.write_array(buf, arr, allow_pickle=False)", "False -> True"):
