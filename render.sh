@@ -10,6 +10,8 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The folder the command was typed in: the CLI resolves relative paths (--lecture, --out) against it.
+export BACKPROP_CALLER_CWD="$PWD"
 cd "$here"
 venv="$here/.venv"
 
@@ -17,8 +19,13 @@ say() { printf 'render.sh: %s\n' "$*" >&2; }
 
 # --- system packages ------------------------------------------------------
 # Debian package names for what manim needs to build (cairo, pango, pkg-config)
-# and to typeset (LaTeX with standalone.cls and preview.sty, dvisvgm).
+# and to typeset (LaTeX with standalone.cls and preview.sty, dvisvgm). The tests also need chromium
+# (the lecture page's browser test); rendering does not.
 apt_packages="libcairo2-dev libpango1.0-dev pkg-config texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm"
+if [ "${1:-}" = test ]; then
+  apt_packages="$apt_packages chromium"
+  need_browser=1
+fi
 
 missing_system() {
   local missing=()
@@ -29,6 +36,9 @@ missing_system() {
   fi
   command -v latex >/dev/null 2>&1 || missing+=("latex")
   command -v dvisvgm >/dev/null 2>&1 || missing+=("dvisvgm")
+  if [ "${need_browser:-0}" = 1 ]; then
+    command -v chromium >/dev/null 2>&1 || missing+=("chromium")
+  fi
   if command -v kpsewhich >/dev/null 2>&1; then
     [ -n "$(kpsewhich standalone.cls 2>/dev/null)" ] || missing+=("LaTeX standalone.cls")
     [ -n "$(kpsewhich preview.sty 2>/dev/null)" ] || missing+=("LaTeX preview.sty")

@@ -102,6 +102,7 @@ class LessonScene(Scene):
         self.equations: list[Equation] = []
         self._registered: set[int] = set()
         self.steps: list[str] = []
+        self.step_times: list[float] = []  # when each step starts, in seconds (chapters of the lecture page)
         self.captions: list[tuple[float, float, str]] = []  # (start, duration, text)
         self.narration: dict[str, str] = {}  # step -> what is said in it
         self.layout_problems: list[str] = []
@@ -125,6 +126,7 @@ class LessonScene(Scene):
         """Start a named step; `caption` is what is said in it (its sentences become the .srt)."""
         self._end_step()
         self.steps.append(name)
+        self.step_times.append(round(self.time, 3))
         self.on_step(name)
         self._utterance, self._stretch = None, 1.0
         text = clean(caption or "")
@@ -288,6 +290,7 @@ class LessonScene(Scene):
             "lecture": str(self.lecture.path),
             "steps": self.steps,
             "narration": self.narration,
+            "step_times": self.step_times,
             "numbers": [asdict(s) for s in self.shown],
             "equations": [asdict(e) for e in self.equations],
         }

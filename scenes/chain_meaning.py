@@ -176,7 +176,10 @@ class MeaningScene(LessonScene):
         nt, chain, f = self.nt, self.lecture.chain, self.f
         avg = engine.averaging(self.net, chain.average_x, chain.average_y, cc.followed_weight(self.lecture))
         n = len(avg.per_example)
-        fs = style.SIZES.small if n > 6 else style.SIZES.tex_small
+        # The mean is over all n examples; the table shows a sample: the first rows, a row of
+        # dots, and the last row (whose running mean is the mean over all).
+        shown = list(range(n)) if n <= MAX_ROWS else [*range(MAX_ROWS - 2), None, n - 1]
+        fs = style.SIZES.small if len(shown) > 6 else style.SIZES.tex_small
         heads = [
             MathTex("k", font_size=fs),
             MathTex("x_k", font_size=fs),
@@ -186,12 +189,17 @@ class MeaningScene(LessonScene):
         ]
         heads[3].set_color(self.theme.cost)
         col_x = [-4.6, -3.2, -1.7, 0.6, 3.6]
-        row_h = min(0.55, 4.6 / max(n, 1))
+        row_h = min(0.55, 4.6 / max(len(shown), 1))
         table = VGroup()
         for c, h in enumerate(heads):
             h.move_to([col_x[c], 0, 0])
         table.add(VGroup(*heads))
-        for k in range(n):
+        for row, k in enumerate(shown):
+            if k is None:
+                dots = VGroup(*(MathTex(r"\vdots", font_size=fs).move_to([x, -(row + 1) * row_h - 0.2, 0])
+                                for x in col_x))
+                table.add(dots)
+                continue
             cells = [
                 MathTex(str(k), font_size=fs),
                 self.number(chain.average_x[k][0], label=f"x_{k}", source=f"chain.average_x[{k}][0]", font_size=fs),
@@ -203,7 +211,7 @@ class MeaningScene(LessonScene):
                             source=f"chain_avg.running_mean[{k}]", decimals=FINE, font_size=fs),
             ]
             for c, cell in enumerate(cells):
-                cell.move_to([col_x[c], -(k + 1) * row_h - 0.2, 0])
+                cell.move_to([col_x[c], -(row + 1) * row_h - 0.2, 0])
             table.add(VGroup(*cells))
         rule = Line([col_x[0] - 0.4, -0.45, 0], [col_x[-1] + 1.0, -0.45, 0], color=self.theme.muted, stroke_width=1.5)
         formula = nt.tex(nt.d("C", nt.w(f)), "=", r"\frac{1}{n}\sum_{k=0}^{n-1}", nt.d("C_{k}", nt.w(f)), "=")
@@ -268,6 +276,9 @@ class MeaningScene(LessonScene):
         color = self.theme.ink
         return VGroup(Line([x, top, 0], [x, bot, 0], color=color), Line([x, top, 0], [x + tick, top, 0], color=color),
                       Line([x, bot, 0], [x + tick, bot, 0], color=color))
+
+
+MAX_ROWS = 10  # rows of the averaging table; more examples are shown as a sample
 
 
 def ORIGIN_ish():  # noqa: N802 - the average table sits a little above centre

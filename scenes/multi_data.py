@@ -7,8 +7,13 @@ scenes.values.namespace.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import os
+import pickle
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -51,8 +56,51 @@ class Training:
     total_steps: int
 
 
+# The training result is cached on disk, keyed by everything it is computed from: the
+# digits' hyper-parameters and seed, the data, the engine's code and this file, numpy and
+# Python. $BACKPROP_CACHE names the cache root (the CLI sets it; default renders/.cache).
+CACHE_ENV = "BACKPROP_CACHE"
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def training_key(lecture: Lecture) -> str:
+    """A digest of every input of digit_training(lecture)."""
+    h = hashlib.sha256(repr((lecture.digits, DIGIT_SIZES, SNAPSHOTS)).encode())
+    h.update(f"numpy {np.__version__} python {sys.version_info[:3]}".encode())
+    files = [engine.digits.DATA_PATH, Path(__file__).resolve(), *sorted((_ROOT / "engine").rglob("*.py"))]
+    for path in files:
+        h.update(path.relative_to(_ROOT).as_posix().encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _training_cache_file(lecture: Lecture) -> Path:
+    root = Path(os.environ.get(CACHE_ENV) or _ROOT / "renders" / ".cache")
+    return root / "training" / f"digits-{training_key(lecture)[:32]}.pickle"
+
+
 def digit_training(lecture: Lecture) -> Training:
-    """Gradient descent on the training split from a random start."""
+    """Gradient descent on the training split from a random start (cached on disk by its inputs)."""
+    cache = _training_cache_file(lecture)
+    try:
+        with open(cache, "rb") as f:  # our own file, written below
+            cached = pickle.load(f)
+        if isinstance(cached, Training):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    result = _train(lecture)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f".{cache.name}.{os.getpid()}.part")
+        tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(cache)
+    except OSError:
+        pass  # a read-only place: train again next time
+    return result
+
+
+def _train(lecture: Lecture) -> Training:
     d = lecture.digits
     X, labels = engine.load_digits()
     train_idx, test_idx = engine.digit_split()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, FadeIn, FadeOut, MathTex, Text, VGroup, Write
+from manim import DOWN, FadeIn, FadeOut, MathTex, Text, VGroup, Write, config
 
 from scenes import style
 from scenes.base import LessonScene
@@ -19,9 +19,17 @@ class TitleCard(LessonScene):
         self.clear_stage()
 
     def show_title(self) -> None:
+        # The caption is one .srt line: whitespace (a newline in the title) folds into spaces.
+        name = " ".join(self.lecture.title.split())
         self.step("title", caption=(
-            f"{self.lecture.title}. A network learns by nudging its weights and biases to lower its cost."))
-        self.title = Text(self.lecture.title, font_size=style.SIZES.title)
+            f"{name}{'' if name[-1:] in '.?!' else '.'} A network learns by nudging its weights and biases "
+            "to lower its cost."))
+        self.title = Text(self.lecture.title.strip(), font_size=style.SIZES.title)
+        # A long title (the lecture file allows up to 80 characters, 3 lines) shrinks to fit the frame.
+        # Room: the frame's width less a margin each side, and 40% of its height (the question goes below).
+        room_w, room_h = config.frame_width - 6 * style.SIZES.frame_margin, 0.4 * config.frame_height
+        if self.title.width > room_w or self.title.height > room_h:
+            self.title.scale(min(room_w / self.title.width, room_h / self.title.height))
         self.subtitle = Text(
             "how a network's cost responds to each weight and bias",
             font_size=style.SIZES.body,

@@ -79,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
     p.add_argument("--frames", action="store_true", help="also keep every step's full frame in <Scene>.steps/")
 
+    s = sub.add_parser(
+        "slides",
+        help="the lecture as a presentation: one slide per step",
+        description="Render scenes as a manim-slides presentation (one slide per step of each scene) into "
+        "renders/<lecture>/<quality>/slides/, then export lecture.pptx and lecture.html. Present it with "
+        "`manim-slides present --folder FOLDER SCENE ...` (the command is printed at the end).",
+    )
+    s.add_argument("scenes", nargs="*", metavar="SCENE", help="scene names (see `list`), or `all` (default)")
+    _add_lecture(s)
+    s.add_argument("--quality", choices=list(QUALITIES), default="low", help="low = 480p15 (default), ...")
+    s.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
+
     li = sub.add_parser(
         "list", help="the scenes in lesson order", description="List the scenes in lesson order with their lengths."
     )
@@ -110,6 +122,64 @@ def _load_lecture(name: str | None):
         raise UsageError("\n".join(e.problems)) from None
 
 
+# The folder the user typed the command in: render.sh changes to the project folder first.
+CALLER_CWD_ENV = "BACKPROP_CALLER_CWD"
+PATH_OPTIONS = ("out", "voice")  # options naming a file or folder (besides --lecture)
+
+
+def caller_cwd() -> Path:
+    given = os.environ.get(CALLER_CWD_ENV)
+    return Path(given) if given and os.path.isdir(given) else Path.cwd()
+
+
+def _lecture_arg(value: str, cwd: Path) -> str:
+    from engine.lecture import resolve_lecture_path, shipped_names
+
+    if value.strip() == "":
+        names = ", ".join(shipped_names())
+        raise UsageError(f"--lecture is empty: give a lecture file (path/to/file.toml) or one of {names}")
+    return str(resolve_lecture_path(value, cwd))
+
+
+def resolve_user_paths(args: argparse.Namespace, cwd: Path) -> None:
+    """Every path the user gave, made absolute against the folder they typed it in, before
+    anything else runs (workers run elsewhere; relative paths would point at the wrong place)."""
+    lecture = getattr(args, "lecture", None)
+    if isinstance(lecture, list):
+        args.lecture = [_lecture_arg(v, cwd) for v in lecture]
+    elif lecture is not None:
+        args.lecture = _lecture_arg(lecture, cwd)
+    for name in PATH_OPTIONS:
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        if value.strip() == "":
+            raise UsageError(f"--{name} is empty: give a folder")
+        setattr(args, name, os.path.abspath(cwd / value))
+
+
+def _writable(folder: Path, what: str) -> Path:
+    """Make `folder` and prove it takes a file now, before any work: one line if not."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-test-") as probe:
+            probe.write(b"\0" * 4096)
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as e:
+        raise UsageError(f"{what} {folder} is not writable: {e.strerror or e}") from None
+    return folder
+
+
+def _where_outputs_go(lecture, folder: Path) -> None:
+    if not lecture.shipped:
+        print(
+            f"render.sh: {lecture.path} is not a shipped lecture: its outputs go to {_show(folder)} "
+            "(its name plus a hash of its path, so files with the same name never overwrite each other)",
+            file=sys.stderr,
+        )
+
+
 def _choose_scenes(names: list[str]) -> list[catalog.SceneEntry]:
     entries = catalog.scenes()
     if not names or [n.lower() for n in names] == ["all"]:
@@ -134,19 +204,12 @@ def _check_system() -> None:
 
 
 def _out_root(out: str | None) -> Path:
-    root = Path(out) if out else ROOT / "renders"
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=root, prefix=".write-test-"):
-            pass
-    except OSError as e:
-        raise UsageError(f"output folder {root} is not writable: {e.strerror or e}") from None
-    return root
+    return _writable(Path(out) if out else ROOT / "renders", "output folder")
 
 
 def _show(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
+    try:  # relative to where the user typed the command, so it can be pasted there
+        return str(path.relative_to(caller_cwd()))
     except ValueError:
         return str(path)
 
@@ -216,16 +279,21 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
     out_root = _out_root(args.out)
     _check_system()
     renderer = Renderer(lecture, args.quality, args.format, out_root)
+    _writable(renderer.out, "output folder")
+    _where_outputs_go(lecture, renderer.out)
     quiet = not sys.stderr.isatty()
     if not quiet:
         print(f"rendering {len(entries)} scene(s) of {lecture.path.name} into {_show(renderer.out)}", file=sys.stderr)
     try:
         with Progress(len(entries), enabled=not quiet) as progress:
             outputs = renderer.render_all(entries, args.jobs, progress)
-        joined = None
+        joined = page = None
         whole_lecture = [e.name for e in entries] == [e.name for e in catalog.scenes()]
         if join_default and whole_lecture and args.format == "mp4" and not args.no_join:
             joined = renderer.join(outputs)
+            from studio.page import write_page
+
+            page = write_page(renderer, outputs, joined)  # index.html beside lecture.mp4
         index = renderer.write_index(outputs, joined)
     except RenderError as e:
         print(f"render.sh: {e}", file=sys.stderr)
@@ -238,6 +306,8 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
         print(f"{_show(o.video)}  ({o.duration:.1f} s, {state})")
     if joined:
         print(f"{_show(joined[0])}  (the whole lecture, with {joined[1].name})")
+    if page:
+        print(f"{_show(page)}  (the lecture page: open it in a browser, no server needed)")
     print(f"{_show(index)}  (index of what was made)")
     return 0
 
@@ -249,11 +319,18 @@ def cmd_preview(args: argparse.Namespace) -> int:
     entries = _choose_scenes(args.scenes)
     out_root = _out_root(args.out)
     _check_system()
-    out_dir = out_root / lecture.name / "preview"
+    out_dir = _writable(out_root / lecture.folder / "preview", "output folder")
+    _where_outputs_go(lecture, out_dir)
     status = 0
     for entry in entries:
         started = time.monotonic()
-        result = preview(entry, lecture.path, out_dir, out_root / ".cache" / "Tex", keep_frames=args.frames)
+        try:
+            result = preview(entry, lecture.path, out_dir, out_root / ".cache" / "Tex", keep_frames=args.frames)
+        except Exception as error:  # one line naming the scene, the lecture and the cause; the others go on
+            cause = " ".join(f"{type(error).__name__}: {error}".split())
+            print(f"render.sh: preview of {entry.name} failed with lecture {lecture.path}: {cause}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
         took = time.monotonic() - started
         print(f"{_show(result.still)}  (last frame with content)")
         print(f"{_show(result.storyboard)}  ({result.steps} steps, {result.duration:.1f} s of video; {took:.1f} s)")
@@ -262,6 +339,40 @@ def cmd_preview(args: argparse.Namespace) -> int:
             print(f"  check: {problem}", file=sys.stderr)
             status = EXIT_FAILED
     return status
+
+
+def cmd_slides(args: argparse.Namespace) -> int:
+    import shlex
+
+    from studio.render import RenderError
+    from studio.slides import SlideMaker
+
+    lecture = _load_lecture(args.lecture)
+    entries = _choose_scenes(args.scenes)
+    out_root = _out_root(args.out)
+    _check_system()
+    maker = SlideMaker(lecture, args.quality, out_root)
+    _writable(maker.folder, "output folder")
+    _where_outputs_go(lecture, maker.folder)
+    quiet = not sys.stderr.isatty()
+    try:
+        with Progress(len(entries), enabled=not quiet) as progress:
+            made = maker.make(entries, progress)
+    except RenderError as e:
+        print(f"render.sh: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("\nrender.sh: interrupted; finished scenes are kept, the rest renders next time", file=sys.stderr)
+        return 130
+    for s in made.scenes:
+        sound = ", with narration" if s.narrated else ""
+        print(f"{_show(made.folder / s.name)}.json  ({s.slides} slides for {s.steps} steps{sound})")
+    print(f"{_show(made.pptx)}  (PowerPoint, {sum(s.slides for s in made.scenes)} slides)")
+    where = "reveal.js beside it, opens offline" if made.offline_html else "reveal.js from its CDN: needs a network"
+    print(f"{_show(made.html)}  (HTML, {where})")
+    names = " ".join(s.name for s in made.scenes)
+    print(f"present: manim-slides present --folder {shlex.quote(_show(made.folder))} {names}")
+    return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -281,6 +392,11 @@ def _durations(lecture, entries: list[catalog.SceneEntry]) -> dict[str, float | 
 
     cache_dir = ROOT / "renders" / ".cache"
     cache_file = cache_dir / "durations.json"
+    try:
+        _writable(cache_dir, "cache folder")
+    except UsageError as problem:  # a read-only checkout still lists its scenes, without lengths
+        print(f"render.sh: {problem}; scene lengths are not shown", file=sys.stderr)
+        return {e.name: None for e in entries}
     lecture_bytes = lecture.path.read_bytes()
     keys = {e.name: _sha(code_fingerprint(e.file).encode(), lecture_bytes, e.name.encode()) for e in entries}
     with file_lock(cache_dir / "durations.lock"):
@@ -319,16 +435,22 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_test(argv[1:])  # everything after `test` belongs to pytest
     args = parser.parse_args(argv)
     try:
+        resolve_user_paths(args, caller_cwd())
         if args.command == "render":
             return cmd_render(args, join_default or not args.scenes or args.scenes == ["all"])
         if args.command == "preview":
             return cmd_preview(args)
         if args.command == "list":
             return cmd_list(args)
+        if args.command == "slides":
+            return cmd_slides(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as e:
         print(f"render.sh: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as e:  # the file system failed us mid-way (disk full, folder gone): one line, not a trace
+        print(f"render.sh: cannot write {e.filename or 'the outputs'}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_FAILED
     return 0
 
 

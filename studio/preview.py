@@ -5,6 +5,7 @@ animation skipped (no video is encoded)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -76,17 +77,40 @@ def _last_with_content(frames: list[tuple[str, Image.Image]]) -> Image.Image:
     return frames[-1][1]
 
 
+def _swap_in(new: Path, final: Path) -> None:
+    """Put folder `new` at `final`, whose old version goes (previews of one scene may run at once)."""
+    for attempt in range(20):
+        old = final.with_name(f".{final.name}.{attempt}.{os.getpid()}.part")
+        try:
+            final.rename(old)
+        except FileNotFoundError:
+            pass
+        shutil.rmtree(old, ignore_errors=True)
+        try:
+            new.rename(final)
+            return
+        except OSError:  # another preview put its folder there in between
+            continue
+    raise RuntimeError(f"could not replace {final}")
+
+
 def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path, keep_frames: bool = False) -> Preview:
     """Write <Scene>.png (last frame) and <Scene>.storyboard.png into out_dir;
     with keep_frames, every step's full frame too, in <Scene>.steps/."""
+    from studio.render import clean_stale
     from studio.texlock import share_tex_cache
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f"preview-{entry.name}-", dir=out_dir))
+    cache = tex_dir.parent
+    clean_stale([out_dir, cache, tex_dir, cache / "training"])  # what killed commands left
+    work = Path(tempfile.mkdtemp(prefix=f".preview-{entry.name}.{os.getpid()}.part", dir=out_dir))
     try:
         share_tex_cache(tex_dir)
         frames_dir = work / "frames"
-        scene = construct(entry, lecture_path, work / "media", check=True, storyboard_dir=frames_dir, pixel_height=540)
+        scene = construct(
+            entry, lecture_path, work / "media", check=True, storyboard_dir=frames_dir, pixel_height=540,
+            cache_dir=cache,
+        )
         steps = json.loads((frames_dir / "steps.json").read_text()) if (frames_dir / "steps.json").exists() else []
         frames = [
             (f"{s['index']:02d} {s['name']}  ({s['time']:.1f}s)", Image.open(frames_dir / f"{s['index']:02d}.png"))
@@ -102,11 +126,11 @@ def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path,
         tmp_still.replace(still)
         tmp_board.replace(board)
         if keep_frames:
-            steps_dir = out_dir / f"{entry.name}.steps"
-            shutil.rmtree(steps_dir, ignore_errors=True)
-            steps_dir.mkdir()
+            new_steps = work / "steps"
+            new_steps.mkdir()
             for s in steps:
-                (frames_dir / f"{s['index']:02d}.png").replace(steps_dir / f"{s['index']:02d}-{s['name']}.png")
+                (frames_dir / f"{s['index']:02d}.png").replace(new_steps / f"{s['index']:02d}-{s['name']}.png")
+            _swap_in(new_steps, out_dir / f"{entry.name}.steps")
         return Preview(entry.name, still, board, len(frames), scene.renderer.time, tuple(scene.layout_problems),
                        tuple(scene.step_metrics))
     finally:

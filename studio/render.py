@@ -1,36 +1,51 @@
 """Rendering scenes into renders/<lecture>/<quality>/, safely and only when needed.
 
-- Each scene renders in its own manim process with its own media folder
-  (parallel manim processes sharing one crash); LaTeX output is shared
-  through a locked cache (studio.texlock), so a formula is typeset once.
-- Everything is written under a temporary name inside the output folder and
-  moved into place when complete; a scene's key file is written last, so a
-  render killed at any moment leaves no half-written file under a final name
-  and the next run simply renders that scene again.
-- A scene whose inputs (lecture file, code, quality, format) did not change
-  is not rendered again. Two runs of the same scene wait on one lock.
+- Each scene renders in its own manim process (studio.worker) with its own
+  media folder; LaTeX output is shared through a cache that any number of
+  processes can use at once (studio.texlock), so a formula is typeset once.
+- The lecture file is read once: its bytes are parsed here for the keys and
+  copied into the scene's work folder, which is what the worker reads.
+- Everything is written under a temporary name (`.<name>.<pid>.part`, or a
+  work folder `<scene>-<pid>`) and moved into place when complete; a scene's
+  key file is written last, so a render killed at any moment leaves no
+  half-written file under a final name; the next run removes what dead
+  processes left (`clean_stale`) and renders that scene again.
+- A scene is rendered again only when its inputs change: the code it runs
+  (its imports, the worker's, the assets, manim), quality, format, and the
+  values of the lecture it read. The worker records which lecture fields the
+  scene read; a scene's code and the values of those fields decide what it
+  reads, so if neither changed its output cannot have. A comment in the
+  lecture file or a section the scene never reads changes nothing.
+- Workers run in their own process groups; an interrupt (Ctrl-C, SIGTERM)
+  ends them with the command.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from engine.lecture import LECTURE_ENV, Lecture
+import numpy as np
+
+from engine.lecture import LECTURE_ENV, Lecture, LectureError, parse_lecture
 from studio.catalog import SceneEntry
+from studio.worker import FIELDS_ENV, LECTURE_AS_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERS = ROOT / "renders"
@@ -44,6 +59,9 @@ QUALITIES: dict[str, tuple[str, str]] = {
 }
 FORMATS = ("mp4", "webm", "gif", "png")
 PROJECT_PACKAGES = ("engine", "scenes", "studio")
+WORKER = ROOT / "studio" / "worker.py"
+CACHE_ENV = "BACKPROP_CACHE"  # the cache root (e.g. the trained digit network), see scenes.multi_data
+_PART = re.compile(r"\.(\d+)\.part")  # `.<pid>.part` in a temporary name
 
 
 class RenderError(RuntimeError):
@@ -62,13 +80,27 @@ class SceneOutput:
 
 @contextmanager
 def file_lock(path: Path):
+    """An exclusive lock on `path`, removed again when released (no .lock files are left behind).
+
+    The holder deletes the file before unlocking; a waiter that then gets the lock on the
+    deleted file sees that the name now points elsewhere (or nowhere) and tries again."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w") as handle:
+    while True:
+        handle = open(path, "a")
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            current = os.stat(path).st_ino
+        except FileNotFoundError:
+            current = None
+        if current == os.fstat(handle.fileno()).st_ino:
+            break
+        handle.close()
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def _sha(*parts: bytes) -> str:
@@ -117,11 +149,18 @@ def project_dependencies(file: Path) -> set[Path]:
     return seen
 
 
+def fingerprint_files(scene_file: Path) -> set[Path]:
+    """The files a scene's video depends on besides its lecture: the code it imports, the worker
+    that runs it (with the LaTeX cache), data and weights."""
+    files = project_dependencies(scene_file) | project_dependencies(WORKER)
+    return files | {p for p in ROOT.glob("assets/*/*") if p.is_file()}
+
+
 def code_fingerprint(scene_file: Path) -> str:
-    """What a scene's video depends on besides its lecture: code it imports, data, weights, manim."""
+    """A digest of fingerprint_files(scene_file) and manim's version."""
     import manim
 
-    files = project_dependencies(scene_file) | {p for p in ROOT.glob("assets/*/*") if p.is_file()}
+    files = fingerprint_files(scene_file)
     return _sha(
         manim.__version__.encode(),
         *(p.relative_to(ROOT).as_posix().encode() + p.read_bytes() for p in sorted(files) if p.suffix != ".toml"),
@@ -129,7 +168,39 @@ def code_fingerprint(scene_file: Path) -> str:
 
 
 def output_dir(out_root: Path, lecture: Lecture, quality: str) -> Path:
-    return out_root / lecture.name / QUALITIES[quality][1]
+    # lecture.folder: the shipped name, or a safe stem plus a hash of the file's path (never `..`)
+    return out_root / lecture.folder / QUALITIES[quality][1]
+
+
+def display_path(path: Path) -> Path:
+    """A lecture file as outputs name it: relative to the project when inside it."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(ROOT)
+    except ValueError:
+        return resolved
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-able form of a parsed lecture value that is equal exactly when the value is."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__, **fields}
+    if isinstance(value, np.ndarray):
+        return {"dtype": value.dtype.str, "shape": list(value.shape), "data": value.tobytes().hex()}
+    if isinstance(value, np.generic):
+        return canonical(value.item())
+    if isinstance(value, float):
+        return value.hex()
+    if isinstance(value, Path):  # as outputs name it, so that a moved clone keys the same
+        return display_path(value).as_posix()
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return {"repr": repr(value)}  # an unknown kind: at worst a needless render, never a stale one
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -148,38 +219,112 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale_work(out: Path) -> None:
-    """Remove work folders of renders that were killed (their process is gone)."""
-    work = out / ".work"
-    if not work.is_dir():
-        return
-    for d in work.iterdir():
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def clean_stale(folders: Iterable[Path]) -> None:
+    """Remove what killed processes left in `folders`: temporary files and folders
+    (`.<pid>.part` in the name) and work folders (`.work/<scene>-<pid>`) whose process is gone."""
+    for folder in folders:
         try:
-            pid = int(d.name.rsplit("-", 1)[-1])
-        except ValueError:
+            children = list(folder.iterdir())
+        except OSError:
             continue
-        if not _pid_alive(pid):
-            shutil.rmtree(d, ignore_errors=True)
+        for child in children:
+            found = _PART.search(child.name)
+            if found is None and folder.name == ".work":
+                found = re.search(r"-(\d+)$", child.name)
+            if found is not None and not _pid_alive(int(found.group(1))):
+                _remove(child)
+
+
+def clean_stale_work(out: Path) -> None:
+    """Remove everything that killed renders left in an output folder."""
+    clean_stale([out, out / ".work", out / ".keys", out / ".locks"])
+
+
+@contextmanager
+def sigterm_as_interrupt():
+    """In the main thread, SIGTERM raises KeyboardInterrupt (as Ctrl-C does), so that
+    clean-up code runs: workers are ended, temporary files removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+_BOX = "│╭╮╰╯─┃━┏┓┗┛ "
+_CAUSE = re.compile(  # an exception line: [module.]SomeError[: message]
+    r"^(?:[A-Za-z_][\w.]*\.)?([A-Z]\w*(?:Error|Exception|Exit|Interrupt|Warning))(?::\s*(.*))?$"
+)
+
+
+def failure_cause(log: str) -> str | None:
+    """The exception at the end of a worker's log (manim boxes its traceback), as one line."""
+    lines = [line.strip(_BOX) for line in log.splitlines()]
+    for i in range(len(lines) - 1, -1, -1):
+        m = _CAUSE.match(lines[i])
+        if m:
+            rest = [m.group(2) or ""]
+            for more in lines[i + 1 : i + 4]:  # rich wraps long messages onto following lines
+                if not more or _CAUSE.match(more):
+                    break
+                rest.append(more)
+            message = " ".join(" ".join(rest).split())
+            return f"{m.group(1)}: {message}" if message else m.group(1)
+    return None
 
 
 class Renderer:
     """Renders scenes of one lecture at one quality and format."""
 
     def __init__(self, lecture: Lecture, quality: str, fmt: str, out_root: Path = RENDERS):
-        self.lecture, self.quality, self.fmt = lecture, quality, fmt
+        self.quality, self.fmt = quality, fmt
         self.out = output_dir(out_root, lecture, quality)
-        self.tex_dir = out_root / ".cache" / "Tex"
+        self.cache_root = out_root / ".cache"
+        self.tex_dir = self.cache_root / "Tex"
         self._fingerprints: dict[Path, str] = {}
-        self.lecture_bytes = lecture.path.read_bytes()
+        # The lecture file is read here, once: keys, index and every worker use these bytes.
+        self.lecture_path = display_path(lecture.path)
+        try:
+            self.lecture_bytes = lecture.path.read_bytes()
+            self.lecture = parse_lecture(self.lecture_bytes.decode("utf-8"), lecture.path)
+        except (OSError, UnicodeDecodeError) as e:
+            raise RenderError(f"{lecture.path}: cannot be read: {e}") from None
+        except LectureError as e:
+            raise RenderError(f"{lecture.path} changed and is no longer valid: {e.problems[0]}") from None
+        self._workers: set[subprocess.Popen] = set()
+        self._workers_lock = threading.Lock()
+        self._stopping = False
 
     # --- keys ----------------------------------------------------------------
 
-    def key(self, entry: SceneEntry) -> str:
+    def key(self, entry: SceneEntry, fields: Iterable[str] | None = None) -> str | None:
+        """The key of `entry` given the lecture fields it reads, by default all of them
+        (None: a recorded field no longer exists)."""
         if entry.file not in self._fingerprints:
             self._fingerprints[entry.file] = code_fingerprint(entry.file)
+        if fields is None:
+            fields = [f.name for f in dataclasses.fields(self.lecture)]
+        try:
+            values = {name: canonical(getattr(self.lecture, name)) for name in sorted(set(fields))}
+        except AttributeError:
+            return None
         return _sha(
             self._fingerprints[entry.file].encode(),
-            self.lecture_bytes,
+            json.dumps(values, sort_keys=True).encode(),
             entry.name.encode(),
             self.quality.encode(),
             self.fmt.encode(),
@@ -197,18 +342,20 @@ class Renderer:
         paths = self._paths(entry.name)
         try:
             recorded = json.loads(paths["key"].read_text())
-        except (OSError, ValueError):
+            fields, key, duration = recorded["fields"], recorded["key"], float(recorded["duration"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        if recorded.get("key") != self.key(entry):
+        if not isinstance(fields, list) or key != self.key(entry, fields):
             return None
         if not (paths["video"].exists() and paths["manifest"].exists()):
             return None
         srt_path = paths["srt"] if paths["srt"].exists() else None
-        return SceneOutput(entry.name, paths["video"], srt_path, paths["manifest"], recorded["duration"], False)
+        return SceneOutput(entry.name, paths["video"], srt_path, paths["manifest"], duration, False)
 
     # --- one scene -------------------------------------------------------------
 
     def render(self, entry: SceneEntry) -> SceneOutput:
+        """Render one scene (unless up to date) in a work folder of its own, then move its outputs into place."""
         self.out.mkdir(parents=True, exist_ok=True)
         with file_lock(self.out / ".locks" / f"{entry.name}.{self.fmt}.lock"):
             done = self.up_to_date(entry)
@@ -235,19 +382,73 @@ class Renderer:
         ]  # fmt: skip
         return cmd
 
-    def _render_in(self, entry: SceneEntry, work: Path) -> SceneOutput:
-        manifest_tmp = work / "numbers.json"
-        env = dict(os.environ, **{LECTURE_ENV: str(self.lecture.path), "BACKPROP_MANIFEST": str(manifest_tmp)})
+    def _worker_env(self, work: Path) -> dict[str, str]:
+        # The worker reads exactly the bytes the keys were computed from, under the lecture's own name.
+        lecture_copy = work / "lecture" / self.lecture_path.name
+        lecture_copy.parent.mkdir(parents=True, exist_ok=True)
+        lecture_copy.write_bytes(self.lecture_bytes)
+        env = dict(os.environ)
+        env.update(
+            {
+                LECTURE_ENV: str(lecture_copy),
+                LECTURE_AS_ENV: self.lecture_path.as_posix(),
+                FIELDS_ENV: str(work / "fields.json"),
+                "BACKPROP_MANIFEST": str(work / "numbers.json"),
+                CACHE_ENV: str(self.cache_root),
+            }
+        )
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        log = work / "manim.log"
+        return env
+
+    def _run_worker(self, cmd: list[str], work: Path, env: dict[str, str], log: Path) -> int:
+        """Run one worker in its own process group, so stop_workers can end it and its children."""
         with open(log, "w") as log_handle:
-            proc = subprocess.run(
-                self._manim_command(entry, work), cwd=work, env=env, stdout=log_handle, stderr=subprocess.STDOUT
-            )
-        if proc.returncode != 0:
-            tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
-            raise RenderError(f"scene {entry.name} failed (manim exit {proc.returncode}):\n{tail}")
+            with self._workers_lock:
+                if self._stopping:
+                    raise RenderError("interrupted before it started")
+                proc = subprocess.Popen(
+                    cmd, cwd=work, env=env, stdout=log_handle, stderr=subprocess.STDOUT, start_new_session=True
+                )
+                self._workers.add(proc)
+            try:
+                return proc.wait()
+            finally:
+                with self._workers_lock:
+                    self._workers.discard(proc)
+
+    def stop_workers(self, grace: float = 5.0) -> None:
+        """End every running worker (and whatever it started); start no new one."""
+        with self._workers_lock:
+            self._stopping = True
+            running = list(self._workers)
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            for proc in running:
+                try:
+                    os.killpg(proc.pid, sig)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            for proc in running:
+                try:
+                    proc.wait(timeout=grace)
+                except subprocess.TimeoutExpired:
+                    continue
+            running = [p for p in running if p.poll() is None]
+            if not running:
+                return
+
+    def _render_in(self, entry: SceneEntry, work: Path) -> SceneOutput:
+        manifest_tmp, fields_file = work / "numbers.json", work / "fields.json"
+        log = work / "manim.log"
+        returncode = self._run_worker(self._manim_command(entry, work), work, self._worker_env(work), log)
+        if returncode != 0:
+            cause = failure_cause(log.read_text(errors="replace")) or f"manim exited with {returncode}"
+            raise RenderError(f"scene {entry.name} failed with lecture {self.lecture.path}: {cause}")
         produced = self._find_output(entry, work / "media")
+        try:
+            fields = json.loads(fields_file.read_text())
+        except (OSError, ValueError):
+            raise RenderError(f"scene {entry.name}: the worker did not record which lecture values it read") from None
+        key = self.key(entry, fields)
         paths = self._paths(entry.name)
         paths["key"].parent.mkdir(parents=True, exist_ok=True)
         paths["key"].unlink(missing_ok=True)  # outputs change below: no stale key may vouch for them
@@ -261,9 +462,12 @@ class Renderer:
         if srt_src.exists() and self.fmt != "png":
             os.replace(srt_src, paths["srt"])
             srt_out = paths["srt"]
+        else:  # captions off (or a still): an earlier run's captions no longer belong to this video
+            paths["srt"].unlink(missing_ok=True)
         os.replace(manifest_tmp, paths["manifest"])
         os.replace(produced, paths["video"])
-        write_atomic(paths["key"], json.dumps({"key": self.key(entry), "duration": duration}).encode())
+        record = {"key": key, "fields": sorted(fields), "duration": duration}
+        write_atomic(paths["key"], json.dumps(record).encode())
         return SceneOutput(entry.name, paths["video"], srt_out, paths["manifest"], duration, True)
 
     def _find_output(self, entry: SceneEntry, media: Path) -> Path:
@@ -276,20 +480,28 @@ class Renderer:
 
     # --- many scenes -----------------------------------------------------------
 
+    def clean_stale(self) -> None:
+        """Remove what killed commands left here: work folders, temporary files, private LaTeX folders."""
+        clean_stale_work(self.out)
+        clean_stale([self.cache_root, self.tex_dir, self.cache_root / "training"])
+
     def render_all(
         self,
         entries: list[SceneEntry],
         jobs: int,
         progress: Callable[[str, SceneEntry], None] | None = None,
     ) -> list[SceneOutput]:
-        """Render entries with `jobs` parallel processes; results in entry order."""
+        """Render entries with `jobs` parallel processes; results in entry order.
+        An interrupt (Ctrl-C, or SIGTERM in the main thread) ends the running workers and is re-raised."""
         self.out.mkdir(parents=True, exist_ok=True)
-        clean_stale_work(self.out)
+        self.clean_stale()
         results: dict[str, SceneOutput] = {}
         errors: list[str] = []
         lock = threading.Lock()
 
         def one(entry: SceneEntry) -> None:
+            if self._stopping:
+                return
             if progress:
                 progress("start", entry)
             try:
@@ -304,8 +516,17 @@ class Renderer:
                 if progress:
                     progress("failed", entry)
 
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            list(pool.map(one, entries))
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
+            with sigterm_as_interrupt():
+                for future in [pool.submit(one, e) for e in entries]:
+                    future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            self.stop_workers()
+            pool.shutdown(wait=True)  # the threads remove their work folders
+            raise
+        pool.shutdown(wait=True)
         if errors:
             raise RenderError("\n\n".join(errors))
         return [results[e.name] for e in entries]
@@ -318,8 +539,15 @@ class Renderer:
 
         video, subs = self.out / "lecture.mp4", self.out / "lecture.srt"
         key_file = self.out / ".keys" / "lecture.json"
-        key = _sha(*(json.dumps([o.name, o.video.stat().st_mtime_ns, o.duration]).encode() for o in outputs))
-        with file_lock(self.out / ".locks" / "lecture.lock"):
+
+        def described(o: SceneOutput) -> bytes:
+            stat = o.video.stat()
+            srt = hashlib.sha256(o.srt.read_bytes()).hexdigest() if o.srt else None
+            return json.dumps([o.name, stat.st_size, stat.st_mtime_ns, o.duration, srt]).encode()
+
+        key = _sha(*(described(o) for o in outputs))
+        with sigterm_as_interrupt(), file_lock(self.out / ".locks" / "lecture.lock"):
+            clean_stale([self.out])  # an earlier join killed part-way
             try:
                 if json.loads(key_file.read_text())["key"] == key and video.exists() and subs.exists():
                     return video, subs
@@ -344,7 +572,8 @@ class Renderer:
         return video, subs
 
     def write_index(self, outputs: list[SceneOutput], lecture_video: tuple[Path, Path] | None) -> Path:
-        """index.json: what was made here, from which lecture file (merged with earlier runs)."""
+        """index.json: what was made here, from which lecture file (merged with earlier runs).
+        Same inputs, same bytes: no clock times, the lecture named relative to the project."""
         index_path = self.out / "index.json"
         with file_lock(self.out / ".locks" / "index.lock"):
             try:
@@ -360,11 +589,10 @@ class Renderer:
                     "srt": o.srt.name if o.srt else None,
                     "manifest": o.manifest.name,
                     "duration": round(o.duration, 3),
-                    "updated": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 }
             index.update(
                 {
-                    "lecture_file": str(self.lecture.path),
+                    "lecture_file": self.lecture_path.as_posix(),
                     "lecture_sha256": hashlib.sha256(self.lecture_bytes).hexdigest(),
                     "title": self.lecture.title,
                     "quality": QUALITIES[self.quality][1],

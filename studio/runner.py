@@ -40,11 +40,13 @@ def construct(
     check: bool = True,
     storyboard_dir: Path | None = None,
     pixel_height: int = 360,
+    cache_dir: Path | None = None,
 ):
     """Build the scene with every animation skipped; return the scene object.
 
     With `check`, each step's layout is checked (scene.layout_problems).
     With `storyboard_dir`, a frame is saved at the end of each step.
+    With `cache_dir`, results worth keeping (the trained digit network) are cached there.
     """
     from manim import tempconfig
 
@@ -68,6 +70,7 @@ def construct(
                 "BACKPROP_CHECK": "1" if check else None,
                 "BACKPROP_STORYBOARD": str(storyboard_dir) if storyboard_dir else None,
                 "BACKPROP_MANIFEST": None,
+                "BACKPROP_CACHE": str(cache_dir) if cache_dir else os.environ.get("BACKPROP_CACHE"),
             }
         ),
     ):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, cli, run_env
 
-from engine.lecture import load_lecture
+from engine.lecture import load_lecture, output_folder
 from studio import catalog
 from studio.render import Renderer
 from studio.video import probe
@@ -101,7 +101,7 @@ def test_second_render_is_a_cache_hit_and_a_change_renders_again(tmp_path: Path)
     light.write_text('theme = "light"\ntitle = "Light"\n')
     other = run("render", "TitleCard", "--lecture", str(light), "--out", str(tmp_path))
     assert other.returncode == 0 and "rendered" in other.stdout
-    assert (tmp_path / "light" / "480p15" / "TitleCard.mp4").exists()
+    assert (tmp_path / output_folder(light) / "480p15" / "TitleCard.mp4").exists()  # light-<hash of its path>
 
 
 def test_two_renders_of_the_same_lecture_at_once_both_succeed(tmp_path: Path) -> None:

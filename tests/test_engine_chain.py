@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from engine import Network, Param, bias_chain, long_chain, run, weight_chain
+from engine import Network, Param, bias_chain, get_activation, long_chain, run, weight_chain
 
 # w^(1), w^(2), w^(3) and b^(1), b^(2), b^(3); input x, desired output y
 W1, W2, W3 = 0.5, -1.2, 2.0
@@ -50,10 +50,17 @@ def chain():
     return net, run(net, [X], [Y])
 
 
-def test_first_layer_numbers_literally():
-    assert W1 * X + B1 == pytest.approx(0.5)
-    assert sig(0.5) == pytest.approx(1.0 / (1.0 + math.exp(-0.5)))
-    assert sig(0.5) == pytest.approx(0.6224593312018546, rel=1e-15)
+def test_first_layer_numbers_literally(chain):
+    """The engine's first layer against numbers worked out once, outside any code:
+    z^(1) = 0.5·0.8 + 0.1 = 0.5 and a^(1) = 1/(1 + e^-0.5) = 0.6224593312018546."""
+    net, tr = chain
+    assert tr.z(1)[0] == pytest.approx(0.5, rel=1e-15)
+    assert tr.a(1)[0] == pytest.approx(0.6224593312018546, rel=1e-15)
+    assert get_activation(net.activation).f(np.array([0.5]))[0] == pytest.approx(0.6224593312018546, rel=1e-15)
+    assert sig(0.5) == pytest.approx(0.6224593312018546, rel=1e-15)  # the hand helper below is right too
+    # and the last layer: C_0 = (a^(3) - 1)^2 with a^(3) = 0.5200322164748286 (worked out with math.exp)
+    assert tr.a(3)[0] == pytest.approx(0.5200322164748286, rel=1e-13)
+    assert tr.cost == pytest.approx((0.5200322164748286 - 1.0) ** 2, rel=1e-12)
 
 
 def test_forward_matches_hand_arithmetic(chain):

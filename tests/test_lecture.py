@@ -68,7 +68,7 @@ def problems(text: str) -> list[str]:
         ("[chain]\nweights = [1.0, 2.0]", ["'chain.weights' and 'chain.biases' go together"]),
         ("[chain]\nfollow = 9", ["'chain.follow' is 9, expected a weight layer from 1 to 3"]),
         ("[multi]\nsizes = [3, 0, 2]", ["'multi.sizes' is [3, 0, 2]"]),
-        ("[multi]\nsizes = [3]", ["'multi.sizes' is [3], expected a list of at least two layer sizes"]),
+        ("[multi]\nsizes = [3]", ["'multi.sizes' is [3], expected a list of 2 to"]),
         ("[multi]\ntarget = [1.0, 0.0, 0.0]", ["'multi.target' has 3 entries, expected 2"]),
         ("[multi]\nk = 7", ["'multi.k' is 7, expected a neuron of layer L-1: 0 to 2"]),
         ("[multi]\nweights = [[[1.0]], [[1.0]]]\nbiases = [[0.0], [0.0, 1.0]]", ["[multi]", "b^(2)"]),

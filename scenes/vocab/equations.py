@@ -120,7 +120,7 @@ class Notation:
         for l in range(self.L, 0, -1):
             out += [self.a(l), self.z(l), self.w(l), self.b(l)]
         out.append(self.a(0))
-        return sorted(set(out), key=len, reverse=True)
+        return sorted(set(out), key=lambda s: (-len(s), s))  # ties by text: the same order in every process
 
     # --- formulas -------------------------------------------------------------
     def tex(self, *parts: str, font_size: float = style.SIZES.tex, color_symbols: bool = True,
