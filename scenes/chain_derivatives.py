@@ -60,6 +60,13 @@ def relation(expr: str, result: str) -> tuple[str, bool]:
     return r"\approx", True
 
 
+def tint(mob, theme) -> BackgroundRectangle:
+    """A highlight behind part of a formula (a frame around it would be a line across the formula)."""
+    rect = BackgroundRectangle(mob, color=theme.highlight, fill_opacity=0.22, buff=0.08)
+    rect.set_z_index(-1)
+    return rect
+
+
 def spoken_activation(name: str) -> str:
     """How the narration names the lecture's activation."""
     return {"sigmoid": "sigma", "tanh": "tanh", "relu": "ReLU"}.get(name, name)
@@ -200,9 +207,7 @@ class DerivativesScene(LessonScene):
         sub.next_to(result, RIGHT, buff=0.15)
         row.set_y(self._row_y(len(self.rows)))
         target = self.formula[2 + 2 * i]
-        # a tint behind the factor (a frame around it would be a line across the formula)
-        marker = BackgroundRectangle(target, color=self.theme.highlight, fill_opacity=0.22, buff=0.08)
-        marker.set_z_index(-1)
+        marker = tint(target, self.theme)
         if self.marker is None:
             self.play(Create(marker))
         else:
@@ -263,4 +268,4 @@ def config_half_height() -> float:
     return config.frame_height / 2
 
 
-__all__ = ["DerivativesScene", "bracket", "factor_kinds", "product_parts", "relation", "engine", "UP"]
+__all__ = ["DerivativesScene", "bracket", "factor_kinds", "product_parts", "relation", "tint", "engine", "UP"]
