@@ -200,10 +200,9 @@ class DerivativesScene(LessonScene):
         arrow = Arrow(LEFT, RIGHT, color=self.theme.muted, buff=0, stroke_width=3,
                       max_tip_length_to_length_ratio=0.2).scale(0.4)
         row = VGroup(definition, arrow, result, sub)
-        definition.move_to([-4.7, 0, 0])
-        arrow.next_to(definition, RIGHT, buff=0.25).set_x(-2.15)
-        result.next_to(arrow, RIGHT, buff=0.25)
-        result.shift((-1.7 - result.get_left()[0]) * RIGHT)
+        definition.shift((-2.75 - definition.get_right()[0]) * RIGHT)  # definitions end where the arrows start
+        arrow.next_to(definition, RIGHT, buff=0.25).set_x(-2.1)
+        result.shift((-1.55 - result.get_left()[0]) * RIGHT)
         sub.next_to(result, RIGHT, buff=0.15)
         row.set_y(self._row_y(len(self.rows)))
         target = self.formula[2 + 2 * i]
