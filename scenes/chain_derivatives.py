@@ -249,6 +249,7 @@ class DerivativesScene(LessonScene):
             line.scale_to_fit_width(13.2)
         line.to_edge(DOWN, buff=0.4)
         self.equation(expr, product, approx=approx, what=f"the chain rule's product for {nt.w(self.f)}")
+        self.payoff = line
         box = SurroundingRectangle(line[-1], color=self.theme.highlight, buff=0.08)
         values = [line[2 + 2 * i] for i in range(len(texts))]
         sources = [row[3][-1] for row in reversed(self.rows)]
