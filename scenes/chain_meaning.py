@@ -277,7 +277,8 @@ class MeaningScene(LessonScene):
                 rows.add(VGroup(dots))
                 y -= row_h
                 continue
-            g_text = self.record(avg.per_example[k], label=f"dC_{k + 1}/dw", source=f"chain_avg.per_example[{k}]",
+            # "+ 0.0" turns an exact -0.0 (ReLU'(z) = 0 times a negative) into 0.0, as the screen writes it
+            g_text = self.record(avg.per_example[k] + 0.0, label=f"dC_{k + 1}/dw", source=f"chain_avg.per_example[{k}] + 0.0",
                                  decimals=FINE)
             per_texts.append(g_text)
             cells = [
@@ -287,8 +288,8 @@ class MeaningScene(LessonScene):
                 self.number(chain.average_y[k][0], label=f"y_{k + 1}", source=f"chain.average_y[{k}][0]",
                             font_size=fs, color=self.theme.target),
                 self.registered(MathTex(g_text, font_size=fs)),
-                self.number(avg.running_mean[k], label=f"mean of first {k + 1}",
-                            source=f"chain_avg.running_mean[{k}]", decimals=FINE, font_size=fs),
+                self.number(avg.running_mean[k] + 0.0, label=f"mean of first {k + 1}",
+                            source=f"chain_avg.running_mean[{k}] + 0.0", decimals=FINE, font_size=fs),
             ]
             if n <= MAX_ROWS:  # every row shown: each running mean is a calculation on screen
                 mean_k = f"{cells[4].get_value():.{FINE}f}"
@@ -329,8 +330,8 @@ class MeaningScene(LessonScene):
         batch = engine.run(self.net, self.lecture.chain.average_x, self.lecture.chain.average_y)
         comps = engine.gradient_vector(batch)
         followed = next(i for i, (p, _) in enumerate(comps) if p.kind == "w" and p.layer == self.f)
-        texts = [self.record(g, label=nt.d("C", nt.w(p.layer) if p.kind == "w" else nt.b(p.layer)),
-                             source=f"engine.gradient_vector(chain_batch_trace)[{i}][1]", decimals=FINE)
+        texts = [self.record(g + 0.0, label=nt.d("C", nt.w(p.layer) if p.kind == "w" else nt.b(p.layer)),
+                             source=f"engine.gradient_vector(chain_batch_trace)[{i}][1] + 0.0", decimals=FINE)
                  for i, (p, g) in enumerate(comps)]
         assert texts[followed] == self.mean_text
         self.step("gradient", (
