@@ -11,7 +11,7 @@ from conftest import LECTURES
 from reference_values import independent_namespace, uses_engine_only
 
 from engine.lecture import load_lecture
-from scenes.checks import equation_problem
+from scenes.checks import equation_problem, format_shown
 from scenes.values import evaluate, namespace
 from studio import catalog
 
@@ -52,7 +52,7 @@ def test_every_number_shown_is_the_engines(case, built) -> None:
             f"{shown.label} shows {shown.value}, recomputed: {expected} ({shown.source})"
         )
         decimals = len(shown.text.split(".")[1]) if "." in shown.text else 0
-        assert shown.text == f"{expected:.{decimals}f}", f"{shown.label}: displayed {shown.text!r}"
+        assert shown.text == format_shown(expected, decimals), f"{shown.label}: displayed {shown.text!r}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
