@@ -78,10 +78,8 @@ class Recap(LessonScene):
 
     def summary_formula(self) -> None:
         self.step("formula", (
-            "Put everything together and one pattern covers every weight in every layer. "
-            "The cost's sensitivity to a weight is a product of three numbers: how active the neuron "
-            "feeding the weight is, how steep the activation is at the receiving neuron, "
-            "and how much that receiving neuron matters to the cost."))
+            "One pattern covers every weight in every layer: how active the neuron feeding it is, "
+            "times how steep the activation is where it arrives, times how much that neuron matters to the cost."))
         f = self.ink.tex(*self._general("l", "l-1"), font_size=42)
         f.to_edge(UP, buff=0.6)
         factors = (f[2], VGroup(f[4], f[5], f[6]), f[8])
@@ -107,10 +105,8 @@ class Recap(LessonScene):
                   float(tr.grad(engine.Param("w", L, j, k))))
         said = [format_shown(v, 4) for v in values]
         self.step("instance", (
-            f"Take the weight we followed in the small network, w {j} {k} of layer L. "
-            f"The neuron feeding it is at {said[0]}, the slope of the activation is {said[1]}, "
-            f"and the output neuron's pull on the cost is {said[2]}. "
-            f"Their product is {said[3]}, the number backpropagation gave for this weight."))
+            f"For the weight we followed, w {j} {k}, the three factors are {said[0]}, {said[1]} and {said[2]}. "
+            f"Their product, {said[3]}, is the number backpropagation gave."))
         a_k = num(self, values[0], lay("a", L - 1, k), f"multi_trace.a({L - 1})[{k}]", decimals=4)
         slope = num(self, values[1], f"{ink.act.symbol}'({lay('z', L, j)})",
                     f"engine.get_activation(multi.network.activation).df(multi_trace.z({L})[{j}])",
@@ -135,10 +131,8 @@ class Recap(LessonScene):
 
     def two_cases(self) -> None:
         self.step("cases", (
-            "The last factor comes in two kinds. At the output layer it is the cost's own slope, "
-            "two times the gap between output and target. In an earlier layer it sums the paths "
-            "through the next layer: weight times slope times importance, for each next neuron. "
-            "So the computation runs backwards, each layer reusing the numbers of the layer after it."))
+            "The last factor is two times the gap to the target at the output layer, and a sum over the "
+            "next layer's neurons anywhere else. So the work runs backwards, reusing the layer after."))
         th, ink = self.theme, self.ink
         C = ("C_0", th.cost)
         lhs = ink.tex(ink.d(C, (r"a_{j}^{(l)}", th.ink)), "=", font_size=FS)
@@ -163,8 +157,7 @@ class Recap(LessonScene):
         grads = engine.gradient_vector(self.tr)
         n = len(grads)
         self.step("gradient", (
-            f"Do this for every weight and every bias and you have all {n} components of the gradient "
-            "of this one example's cost: how strongly, and in which direction, each parameter pushes it."))
+            f"Every weight and bias gets such a number: all {n} make the gradient of this example's cost."))
         th = self.theme
         pick = [0, 1, 2, n - 2, n - 1]
         rows = VGroup()
@@ -195,9 +188,8 @@ class Recap(LessonScene):
 
     def descent(self) -> None:
         self.step("descent", (
-            "The cost we really want to lower is C, the average of the example costs over all the "
-            "training examples, so its gradient is the average of their gradients. "
-            "Gradient descent moves every parameter a small step against that gradient, and repeats."))
+            "Averaged over the training examples they give the gradient of the full cost C, "
+            "and gradient descent steps against it."))
         th = self.theme
         avg = MathTex(r"\nabla C", "=", r"\frac{1}{n}\sum_{i}", r"\nabla C_i", font_size=40)
         avg[0].set_color(th.cost)
@@ -237,9 +229,9 @@ class LearningForReal(LessonScene):
         self.ld = learned_digit(self.lecture)
         sizes = tr.start.sizes
         self.step("start", (
-            "Now let this calculus do real work. This network reads eight by eight images of handwritten "
-            f"digits: {sizes[0]} inputs, two hidden layers of {sizes[1]} and {sizes[2]} neurons, and "
-            f"{sizes[-1]} outputs, one for each digit. It starts from random weights."))
+            "Now real data. This network reads eight by eight images of digits: "
+            f"{sizes[0]} inputs, layers of {sizes[1]} and {sizes[2]}, and {sizes[-1]} outputs, "
+            "starting from random weights."))
         t0 = self.ld.traces[0]
         scale = max(float(np.max(np.abs(W))) for W in tr.final.weights)
         self.d = NetworkDiagram(
@@ -259,8 +251,8 @@ class LearningForReal(LessonScene):
         th, ld = self.theme, self.ld
         luck = "a wrong guess" if ld.guesses[0] != ld.label else "right, by luck"
         self.step("digit", (
-            "Here is a digit from the held-out set, one the network never trains on. It shows a "
-            f"{ld.label}. With random weights the most active output is {ld.guesses[0]}: {luck}."))
+            f"This held-out digit was never used in training. It shows a {ld.label}. "
+            f"The random network guesses {ld.guesses[0]}: {luck}."))
         img = np.kron((np.asarray(ld.x).reshape(8, 8) * 255).astype(np.uint8), np.ones((8, 8), dtype=np.uint8))
         if th.name == "light":
             img = 255 - img
@@ -325,9 +317,8 @@ class LearningForReal(LessonScene):
         th, tr, ld = self.theme, self.tr, self.ld
         d = self.lecture.digits
         self.step("descend", (
-            f"Each step averages the gradient over a batch of {d.batch_size} training digits, computed by "
-            f"backpropagation, and moves every weight a little against it. The red curve is the cost of each "
-            f"batch: it falls fast at first, then slowly. Watch the edges reorganise and the guess change."))
+            f"Each step averages backpropagation's gradient over {d.batch_size} training digits and moves "
+            "every weight against it. The cost falls fast, then slowly."))
         self.plot = self._plot()
         self.play(Create(self.plot[0]), FadeIn(self.plot[1:]))
         costs = tr.history.costs
@@ -356,9 +347,8 @@ class LearningForReal(LessonScene):
         chance = 1 / tr.start.sizes[-1]
         luck = "about what guessing gives" if abs(tr.acc_before - chance) < 0.05 else "far from perfect"
         self.step("result", (
-            f"After {tr.total_steps} steps the held-out {ld.label} is {verdict}. Over all the held-out digits, "
-            f"the share it gets right went from {format_shown(100 * tr.acc_before, 1)} percent, {luck}, "
-            f"to {format_shown(100 * tr.acc_after, 1)} percent."))
+            f"After {tr.total_steps} steps the held-out {ld.label} is {verdict}, and held-out accuracy went from "
+            f"{format_shown(100 * tr.acc_before, 1)} percent, {luck}, to {format_shown(100 * tr.acc_after, 1)}."))
         before = self.record(100 * tr.acc_before, label="held-out accuracy before (%)",
                              source="100 * digit_training.acc_before", decimals=1)
         after = self.record(100 * tr.acc_after, label="held-out accuracy after (%)",
@@ -387,9 +377,8 @@ class CheckingTheCalculus(LessonScene):
     def the_measurement(self) -> None:
         exponent = round(math.log10(GRAD_CHECK_H))
         self.step("measure", (
-            "One last check that the calculus is right, with no calculus at all. Move a single parameter a "
-            f"tiny step h each way, here ten to the minus {-exponent}, run the network again, and divide "
-            "the change in the cost by the distance moved. That measured slope should match backpropagation."))
+            f"A last check, without calculus: move one parameter by h, ten to the minus {-exponent}, each way, "
+            "rerun the network, and measure the slope."))
         th = self.theme
         f = MathTex(r"\frac{\partial C_0}{\partial w}", r"\approx", r"\frac{C_0(w + h) - C_0(w - h)}{2h}",
                     rf",\qquad h = 10^{{{exponent}}}", font_size=40)
@@ -401,9 +390,7 @@ class CheckingTheCalculus(LessonScene):
     def the_table(self) -> None:
         rows_checks = engine_checks(self)
         self.step("table", (
-            f"Here are {len(rows_checks)} parameters of the small network, from its last layer back to its "
-            "first: on the left what backpropagation computes, in the middle the measured slope, "
-            "and on the right their relative gap. Read along a row: the digits match."))
+            f"For {len(rows_checks)} parameters, backpropagation and the measured slope agree digit for digit."))
         th = self.theme
         L = self.lecture.multi.network.L
         header = [_note(self, s) for s in ("parameter", "backpropagation", "measured", "relative gap")]
@@ -437,8 +424,8 @@ class CheckingTheCalculus(LessonScene):
         worst = max(gaps)
         floor = round(math.log10(AGREEMENT_FLOOR))
         if worst < math.log10(AGREEMENT_FLOOR):
-            said = (f"Every gap is below ten to the minus {-floor}, as small as this measurement can resolve: "
-                    "backpropagation and the measured slopes agree. The chain rule was applied correctly.")
+            said = (f"Every gap is below ten to the minus {-floor}, as fine as this measurement resolves: "
+                    "the chain rule was applied correctly.")
             text = MathTex(r"\text{every relative gap} < 10^{" + str(floor) + "}", font_size=FS, color=th.ink)
             self.step("agree", said)
         else:
