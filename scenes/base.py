@@ -110,6 +110,7 @@ class LessonScene(Scene):
         self.narrator: Narrator = self.make_narrator()
         self._utterance: tuple[Utterance, float] | None = None
         self._stretch = 1.0
+        self._last_content: list[Mobject] = []
         plan = os.environ.get(PLAN_ENV)
         self._plan: dict[str, float] = json.loads(Path(plan).read_text()).get(type(self).__name__, {}) if plan else {}
         storyboard = os.environ.get(STORYBOARD_ENV)
@@ -167,6 +168,9 @@ class LessonScene(Scene):
                     if not config.dry_run:  # a dry run has no output file to put an .srt beside
                         self.add_subcaption(line.text, duration=duration, offset=start + line.start - self.time)
             self._utterance = None
+        if config.save_last_frame and any(checks.visible(m) for m in self.mobjects):
+            # a still (png) shows the last step with content, not a stage cleared for the next scene
+            self._last_content = [m.copy() for m in self.mobjects]
         if self._storyboard_dir is not None:
             self._save_storyboard_frame(len(self.steps), name)
         if self._check:
@@ -213,6 +217,8 @@ class LessonScene(Scene):
 
     def tear_down(self) -> None:
         self._end_step()
+        if config.save_last_frame and self._last_content and not any(checks.visible(m) for m in self.mobjects):
+            self.add(*self._last_content)
         for cls in (MathTex, Tex, SingleStringMathTex, Text, DecimalNumber, Integer):
             cls.set_default()
         self._write_manifest()
