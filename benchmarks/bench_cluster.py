@@ -26,7 +26,9 @@ LECTURES = ("default", "relu", "wide")
 
 def run(args: list[str]) -> float:
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "studio.cli", "render", *args], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "studio.cli", "render", *args], cwd=ROOT, capture_output=True, text=True
+    )
     took = time.monotonic() - started
     if proc.returncode != 0:
         sys.exit(f"bench_cluster: render {' '.join(args)} failed:\n{proc.stderr[-2000:]}")

@@ -34,7 +34,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio import catalog
-from studio.render import ROOT, RenderError, Renderer, SceneOutput, clean_stale_work, produce_scene
+from studio.render import ROOT, Renderer, RenderError, SceneOutput, clean_stale_work, produce_scene
 
 TOPIC = "backprop-lecture"  # worker -> client events: a scene started on a worker
 LOCAL_PREFIX = "local:"
@@ -152,9 +152,9 @@ def _scratch() -> Path:
 
 
 def _tex_dir(scratch: Path) -> Path:
-    # One LaTeX cache per worker process: manim's SVG step is not covered by studio.texlock, and two
-    # processes reading one new formula at once collide. Named by pid, so clean_stale_work removes it.
-    return scratch / ".work" / f"Tex-{os.getpid()}"
+    # One LaTeX cache per worker thread: manim's SVG step is not covered by studio.texlock, and two
+    # renders reading one new formula at once collide. Ends in the pid, so clean_stale_work removes it.
+    return scratch / ".work" / f"Tex-{threading.get_ident()}-{os.getpid()}"
 
 
 def _error_line(message: str) -> str:
@@ -451,12 +451,15 @@ def _where(item: _Pending) -> str:
     return f"scene {item.entry.name} ({r.lecture.name}, {r.out.name})"
 
 
-def main() -> None:  # pragma: no cover - python -m studio.cluster ADDRESS: check a cluster by hand
+def main() -> None:
+    """python -m studio.cluster ADDRESS: check a cluster's workers by hand."""
     address = sys.argv[1] if len(sys.argv) > 1 else "local:1"
     started = time.monotonic()
     with connect(address) as client:
         workers = check_workers(client, identity())
-    print(f"{len(workers)} worker(s) run this project's code ({time.monotonic() - started:.1f} s): {', '.join(workers)}")
+    print(
+        f"{len(workers)} worker(s) run this project's code ({time.monotonic() - started:.1f} s): {', '.join(workers)}"
+    )
 
 
 if __name__ == "__main__":

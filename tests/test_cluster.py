@@ -51,8 +51,8 @@ def reference(tmp_path_factory) -> Path:
     return out / OUT
 
 
-def assert_same_outputs(made: Path, reference: Path) -> None:
-    for name in SCENES:
+def assert_same_outputs(made: Path, reference: Path, names: tuple[str, ...] = SCENES) -> None:
+    for name in names:
         for suffix in (".numbers.json", ".srt"):
             assert (made / f"{name}{suffix}").read_bytes() == (reference / f"{name}{suffix}").read_bytes(), name
         ours, theirs = probe(made / f"{name}.mp4"), probe(reference / f"{name}.mp4")
@@ -101,12 +101,14 @@ def test_a_worker_killed_mid_render_has_its_scene_retried_elsewhere(cluster, ref
             threading.Thread(target=kill_its_worker, args=(entry.name,), daemon=True).start()
 
     renderer = Renderer(load_lecture("default"), "low", "mp4", tmp_path)
-    outputs = render_course(address, [renderer], entries(), progress)
+    outputs = render_course(address, [renderer], entries()[1:], progress)
     assert killed, "no worker was killed: the test proved nothing"
-    assert [o.name for o in outputs[0]] == list(SCENES) and all(o.rendered for o in outputs[0])
-    assert_same_outputs(tmp_path / OUT, reference)
+    assert [o.name for o in outputs[0]] == [SCENES[1]] and outputs[0][0].rendered
+    assert_same_outputs(tmp_path / OUT, reference, SCENES[1:])
     # The killed worker's manim died with it (no orphan keeps rendering).
-    orphans = [p for p in psutil.process_iter(["cmdline"]) if f"-{killed[0]}/media" in " ".join(p.info["cmdline"] or [])]
+    orphans = [
+        p for p in psutil.process_iter(["cmdline"]) if f"-{killed[0]}/media" in " ".join(p.info["cmdline"] or [])
+    ]
     assert not orphans
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next tests
 
