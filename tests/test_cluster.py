@@ -64,8 +64,15 @@ def workers_pids(client) -> dict[str, int]:
     return client.run(os.getpid)
 
 
+def cmdline(process: psutil.Process) -> str:
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:  # gone meanwhile
+        return ""
+
+
 def manim_children(pid: int) -> list[psutil.Process]:
-    return [p for p in psutil.Process(pid).children(recursive=True) if "studio.worker" in " ".join(p.cmdline())]
+    return [p for p in psutil.Process(pid).children(recursive=True) if "studio.worker" in cmdline(p)]
 
 
 def entries() -> list[catalog.SceneEntry]:
@@ -86,6 +93,7 @@ def test_cluster_render_matches_a_local_render_and_sends_nothing_unchanged(clust
 def test_a_worker_killed_mid_render_has_its_scene_retried_elsewhere(cluster, reference, tmp_path):
     address, client = cluster
     killed: list[int] = []
+    orphans: list[psutil.Process] = []
 
     def kill_its_worker(label: str) -> None:
         time.sleep(1.5)  # manim is running by now
@@ -94,6 +102,8 @@ def test_a_worker_killed_mid_render_has_its_scene_retried_elsewhere(cluster, ref
                 pid = client.run(os.getpid, workers=[worker])[worker]
                 os.kill(pid, signal.SIGKILL)
                 killed.append(pid)
+                time.sleep(2.0)  # the killed worker's manim must die with it, not keep rendering
+                orphans.extend(p for p in psutil.process_iter(["cmdline"]) if f"-{pid}/media" in cmdline(p))
                 return
 
     def progress(event: str, entry: catalog.SceneEntry) -> None:
@@ -105,11 +115,7 @@ def test_a_worker_killed_mid_render_has_its_scene_retried_elsewhere(cluster, ref
     assert killed, "no worker was killed: the test proved nothing"
     assert [o.name for o in outputs[0]] == [SCENES[1]] and outputs[0][0].rendered
     assert_same_outputs(tmp_path / OUT, reference, SCENES[1:])
-    # The killed worker's manim died with it (no orphan keeps rendering).
-    orphans = [
-        p for p in psutil.process_iter(["cmdline"]) if f"-{killed[0]}/media" in " ".join(p.info["cmdline"] or [])
-    ]
-    assert not orphans
+    assert not orphans, "the killed worker's manim kept rendering"
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next tests
 
 
