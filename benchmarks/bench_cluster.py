@@ -51,12 +51,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         out = Path(tmp)
         local = run([*common, "--jobs", "2", "--out", str(out / "local")])
-        print(f"default lecture, --jobs 2:          {local:7.1f} s")
+        print(f"default lecture, --jobs 2:          {local:7.1f} s", flush=True)
         cluster = run([*common, "--cluster", "local:2", "--out", str(out / "cluster")])
-        print(f"default lecture, --cluster local:2: {cluster:7.1f} s   overhead ratio {cluster / local:.2f}")
+        print(
+            f"default lecture, --cluster local:2: {cluster:7.1f} s   overhead ratio {cluster / local:.2f}", flush=True
+        )
         folder = {"low": "480p15", "medium": "720p30", "high": "1080p60", "4k": "2160p60"}[args.quality]
         differ = same_files(out / "local" / "default" / folder, out / "cluster" / "default" / folder)
-        print(f"manifests and captions identical: {'yes' if not differ else 'NO: ' + ', '.join(differ)}")
+        print(f"manifests and captions identical: {'yes' if not differ else 'NO: ' + ', '.join(differ)}", flush=True)
         course_args = [*common, "--cluster", "local:2", "--out", str(out / "course")]
         for lecture in LECTURES:
             course_args += ["--lecture", lecture]
@@ -65,6 +67,9 @@ def main() -> None:
             f"course of {len(LECTURES)} lectures, --cluster local:2: {course:7.1f} s   "
             f"{course / len(LECTURES):.1f} s per lecture, {course / (len(LECTURES) * cluster):.2f} x one lecture's"
         )
+        differ = same_files(out / "local" / "default" / folder, out / "course" / "default" / folder)
+        verdict = "yes" if not differ else "NO: " + ", ".join(differ)
+        print(f"course's default lecture identical to the local render: {verdict}")
 
 
 if __name__ == "__main__":
