@@ -116,7 +116,6 @@ def test_a_worker_killed_mid_render_has_its_scene_retried_elsewhere(cluster, ref
     assert [o.name for o in outputs[0]] == [SCENES[1]] and outputs[0][0].rendered
     assert_same_outputs(tmp_path / OUT, reference, SCENES[1:])
     assert not orphans, "the killed worker's manim kept rendering"
-    client.wait_for_workers(2, timeout=60)  # the nanny restarts it for the next tests
 
 
 def test_a_worker_running_other_code_is_refused_by_name(cluster, tmp_path, monkeypatch):
