@@ -20,7 +20,6 @@ import ctypes
 import hashlib
 import logging
 import os
-import re
 import shutil
 import signal
 import sys
@@ -34,7 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studio import catalog
-from studio.render import ROOT, Renderer, RenderError, SceneOutput, clean_stale_work, produce_scene
+from studio.render import ROOT, Renderer, RenderError, SceneOutput, clean_stale_work, failure_cause, produce_scene
 
 TOPIC = "backprop-lecture"  # worker -> client events: a scene started on a worker
 LOCAL_PREFIX = "local:"
@@ -157,19 +156,6 @@ def _tex_dir(scratch: Path) -> Path:
     return scratch / ".work" / f"Tex-{threading.get_ident()}-{os.getpid()}"
 
 
-def _error_line(message: str) -> str:
-    """The scene's own error from manim's log tail: the exception line (rich wraps it), no traceback."""
-    lines = [ln.strip() for ln in message.splitlines()[1:]]  # the first line is RenderError's own header
-    plain = [i for i, ln in enumerate(lines) if ln and ln[0] not in "│╭╰─┃"]
-    starts = [i for i in plain if _EXCEPTION.match(lines[i])]
-    if not starts:
-        return lines[plain[-1]] if plain else message.splitlines()[0]
-    return " ".join(ln for ln in lines[starts[-1] :] if ln)
-
-
-_EXCEPTION = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b:?")
-
-
 def _manifest_as_client(manifest: bytes, worker_path: Path, client_path: str) -> bytes:
     """The manifest names its lecture file: the client's path, as a local render would write."""
     import json
@@ -238,7 +224,9 @@ def render_on_worker(task: SceneTask) -> SceneFiles:
                     entry, lecture_path, task.quality, task.fmt, _tex_dir(scratch), work, preexec_fn=_die_with_parent
                 )
             except RenderError as e:
-                raise SceneFailed(_error_line(str(e))) from None
+                log = work / "manim.log"
+                cause = failure_cause(log.read_text(errors="replace")) if log.exists() else None
+                raise SceneFailed(cause or str(e)) from None
         return SceneFiles(
             task.scene,
             made.video.read_bytes(),

@@ -140,16 +140,15 @@ def test_a_worker_running_other_code_is_refused_by_name(cluster, tmp_path, monke
 
 def test_a_failing_scene_fails_the_job_with_its_own_error(cluster, tmp_path):
     address, _ = cluster
-    # Valid for the lecture checks, yet Pango cannot draw a title holding a NUL character.
-    text = (Path(cli.ROOT) / "assets/lectures/default.toml").read_text()
-    broken = tmp_path / "broken.toml"
-    broken.write_text(text.replace('title = "', 'title = "Null \\u0000 ', 1))
-    renderer = Renderer(load_lecture(broken), "low", "mp4", tmp_path / "out")
+    # The lecture file goes bad after the client checked it: the scene fails on the worker with the lecture's error.
+    renderer = Renderer(load_lecture("default"), "low", "mp4", tmp_path)
+    renderer.lecture_bytes = b"title = 3\n"
     with pytest.raises(ClusterError) as failed:
         render_course(address, [renderer], entries()[:1])
     message = str(failed.value)
     assert "\n" not in message and "Traceback" not in message
-    assert message.startswith("scene TitleCard (broken, 480p15): ValueError: Pango")
+    assert message.startswith("scene TitleCard (default, 480p15): LectureError: ")
+    assert "'title' is 3" in message
     assert not (renderer.out / "TitleCard.mp4").exists()
 
 
