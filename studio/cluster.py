@@ -32,8 +32,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from engine.lecture import LectureError, load_lecture
 from studio import catalog
-from studio.render import ROOT, Renderer, RenderError, SceneOutput, clean_stale_work, failure_cause, produce_scene
+from studio.render import ROOT, Renderer, RenderError, SceneOutput, clean_stale_work, failure_cause
 
 TOPIC = "backprop-lecture"  # worker -> client events: a scene started on a worker
 LOCAL_PREFIX = "local:"
@@ -137,6 +138,7 @@ class SceneFiles:
     srt: bytes | None
     manifest: bytes
     duration: float
+    fields: tuple[str, ...]  # the lecture values the scene read: its key covers these
     worker: str
 
 
@@ -150,18 +152,19 @@ def _scratch() -> Path:
     return Path(tempfile.gettempdir()) / f"backprop-lecture-worker-{os.getuid()}"
 
 
-def _tex_dir(scratch: Path) -> Path:
-    # One LaTeX cache per worker thread: manim's SVG step is not covered by studio.texlock, and two
-    # renders reading one new formula at once collide. Ends in the pid, so clean_stale_work removes it.
-    return scratch / ".work" / f"Tex-{threading.get_ident()}-{os.getpid()}"
+def _worker_root(scratch: Path) -> Path:
+    # One cache root (LaTeX, trained network) per worker thread: manim's SVG step is not covered by
+    # studio.texlock, and two renders reading one new formula at once collide. Ends in the pid, so
+    # clean_stale_work removes it once the worker is gone.
+    return scratch / ".work" / f"root-{threading.get_ident()}-{os.getpid()}"
 
 
-def _manifest_as_client(manifest: bytes, worker_path: Path, client_path: str) -> bytes:
+def _manifest_as_client(manifest: bytes, worker_path: str, client_path: str) -> bytes:
     """The manifest names its lecture file: the client's path, as a local render would write."""
     import json
 
     data = json.loads(manifest)
-    if data.get("lecture") == str(worker_path):
+    if data.get("lecture") == worker_path:
         data["lecture"] = client_path
     return json.dumps(data, indent=1).encode()  # scenes.base writes it the same way
 
@@ -215,24 +218,30 @@ def render_on_worker(task: SceneTask) -> SceneFiles:
     work = scratch / ".work" / f"{task.scene}-{uuid.uuid4().hex[:8]}-{os.getpid()}"
     work.mkdir(parents=True)
     try:
-        lecture_path = work / "lecture" / Path(task.lecture_file).name
-        lecture_path.parent.mkdir()
-        lecture_path.write_bytes(task.lecture_text)
+        given = work / "given" / Path(task.lecture_file).name
+        given.parent.mkdir()
+        given.write_bytes(task.lecture_text)
+        try:
+            lecture = load_lecture(given)
+        except LectureError as e:
+            raise SceneFailed(e.problems[0].replace(str(given), task.lecture_file)) from None
+        renderer = Renderer(lecture, task.quality, task.fmt, _worker_root(scratch))
+        renderer.preexec_fn = _die_with_parent
         with _cancel_watch(work):
             try:
-                made = produce_scene(
-                    entry, lecture_path, task.quality, task.fmt, _tex_dir(scratch), work, preexec_fn=_die_with_parent
-                )
+                made = renderer.produce(entry, work)
             except RenderError as e:
                 log = work / "manim.log"
                 cause = failure_cause(log.read_text(errors="replace")) if log.exists() else None
                 raise SceneFailed(cause or str(e)) from None
+        manifest = _manifest_as_client(made.manifest.read_bytes(), renderer.lecture_path.as_posix(), task.lecture_file)
         return SceneFiles(
             task.scene,
             made.video.read_bytes(),
             made.srt.read_bytes() if made.srt else None,
-            _manifest_as_client(made.manifest.read_bytes(), lecture_path, task.lecture_file),
+            manifest,
             made.duration,
+            made.fields,
             worker.address,
         )
     finally:
@@ -328,7 +337,7 @@ def _install(pending: _Pending, files: SceneFiles) -> SceneOutput:
                 srt.write_bytes(files.srt)
             manifest = work / "numbers.json"
             manifest.write_bytes(files.manifest)
-            return renderer.install(entry, ProducedScene(video, srt, manifest, files.duration))
+            return renderer.install(entry, ProducedScene(video, srt, manifest, files.duration, files.fields))
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -351,7 +360,7 @@ def render_course(
     todo: list[tuple[int, _Pending]] = []
     for i, renderer in enumerate(renderers):
         renderer.out.mkdir(parents=True, exist_ok=True)
-        clean_stale_work(renderer.out)
+        renderer.clean_stale()
         for entry in entries:
             name = f"{renderer.lecture.name}/{renderer.out.name}/{entry.name}" if many else entry.name
             label = replace(entry, name=name)
@@ -393,7 +402,7 @@ def _run(client, todo, here, results, progress, as_completed, dask_errors) -> No
     for i, item in todo:
         task = SceneTask(
             item.entry.name,
-            str(item.renderer.lecture.path),
+            item.renderer.lecture_path.as_posix(),
             item.renderer.lecture_bytes,
             item.renderer.quality,
             item.renderer.fmt,
