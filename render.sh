@@ -89,7 +89,7 @@ ensure_venv() {
   say "installing the project into .venv (first run: a few minutes)"
   local log="$venv/install.log"
   if ! { "$venv/bin/python" -m pip install -q --upgrade pip &&
-         "$venv/bin/python" -m pip install -q -e ".[test]"; } >"$log" 2>&1; then
+         "$venv/bin/python" -m pip install -q -e ".[test,cluster]"; } >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     say "installing the project failed (full log: $log)"
     exit 1

@@ -60,12 +60,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("render", help="render scenes to video", description="Render scenes of a lecture.")
     r.add_argument("scenes", nargs="*", metavar="SCENE", help="scene names (see `list`), or `all` (default)")
-    _add_lecture(r)
-    r.add_argument("--quality", choices=list(QUALITIES), default="low", help="low = 480p15 (default), ...")
+    r.add_argument(
+        "--lecture",
+        metavar="FILE",
+        action="append",
+        help="lecture file (TOML), or the name of one in assets/lectures (default: default); repeat for a course",
+    )
+    r.add_argument(
+        "--quality",
+        choices=list(QUALITIES),
+        action="append",
+        help="low = 480p15 (default), ...; repeat for several",
+    )
     r.add_argument("--format", choices=FORMATS, default="mp4", help="mp4 (default), webm, gif, or png (last frame)")
     r.add_argument("--jobs", type=_positive_int, default=os.cpu_count() or 1, help="parallel renders (default: cores)")
     r.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
     r.add_argument("--no-join", action="store_true", help="do not join the scenes into lecture.mp4")
+    r.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="render on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N local worker "
+        "processes (--jobs is then ignored)",
+    )
 
     p = sub.add_parser(
         "preview",
@@ -274,42 +290,67 @@ class Progress:
 def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
     from studio.render import Renderer, RenderError
 
-    lecture = _load_lecture(args.lecture)
+    loaded = [_load_lecture(name) for name in dict.fromkeys(args.lecture or [None])]
+    lectures = list({lecture.path.resolve(): lecture for lecture in loaded}.values())
+    qualities = list(dict.fromkeys(args.quality or ["low"]))
     entries = _choose_scenes(args.scenes)
     out_root = _out_root(args.out)
     _check_system()
-    renderer = Renderer(lecture, args.quality, args.format, out_root)
-    _writable(renderer.out, "output folder")
-    _where_outputs_go(lecture, renderer.out)
+    renderers = [Renderer(lecture, quality, args.format, out_root) for lecture in lectures for quality in qualities]
+    for renderer in renderers:
+        _writable(renderer.out, "output folder")
+    for lecture in lectures:
+        _where_outputs_go(lecture, renderers[lectures.index(lecture) * len(qualities)].out)
     quiet = not sys.stderr.isatty()
     if not quiet:
-        print(f"rendering {len(entries)} scene(s) of {lecture.path.name} into {_show(renderer.out)}", file=sys.stderr)
+        where = _show(renderers[0].out) if len(renderers) == 1 else f"{len(renderers)} folders under {_show(out_root)}"
+        on = f" on the cluster {args.cluster}" if args.cluster else ""
+        print(f"rendering {len(entries) * len(renderers)} scene(s){on} into {where}", file=sys.stderr)
+    whole_lecture = [e.name for e in entries] == [e.name for e in catalog.scenes()]
+    join = join_default and whole_lecture and args.format == "mp4" and not args.no_join
+    made = []
     try:
-        with Progress(len(entries), enabled=not quiet) as progress:
-            outputs = renderer.render_all(entries, args.jobs, progress)
-        joined = page = None
-        whole_lecture = [e.name for e in entries] == [e.name for e in catalog.scenes()]
-        if join_default and whole_lecture and args.format == "mp4" and not args.no_join:
-            joined = renderer.join(outputs)
-            from studio.page import write_page
+        with Progress(len(entries) * len(renderers), enabled=not quiet) as progress:
+            if args.cluster:
+                from studio.cluster import render_course
 
-            page = write_page(renderer, outputs, joined)  # index.html beside lecture.mp4
-        index = renderer.write_index(outputs, joined)
+                all_outputs = render_course(args.cluster, renderers, entries, progress)
+            else:
+                all_outputs = [r.render_all(entries, args.jobs, _labelled(progress, r, renderers)) for r in renderers]
+        for renderer, outputs in zip(renderers, all_outputs, strict=True):
+            joined = page = None
+            if join:
+                joined = renderer.join(outputs)
+                from studio.page import write_page
+
+                page = write_page(renderer, outputs, joined)  # index.html beside lecture.mp4
+            made.append((outputs, joined, page, renderer.write_index(outputs, joined)))
     except RenderError as e:
         print(f"render.sh: {e}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("\nrender.sh: interrupted; finished scenes are kept, the rest renders next time", file=sys.stderr)
         return 130
-    for o in outputs:
-        state = "rendered" if o.rendered else "up to date"
-        print(f"{_show(o.video)}  ({o.duration:.1f} s, {state})")
-    if joined:
-        print(f"{_show(joined[0])}  (the whole lecture, with {joined[1].name})")
-    if page:
-        print(f"{_show(page)}  (the lecture page: open it in a browser, no server needed)")
-    print(f"{_show(index)}  (index of what was made)")
+    for outputs, joined, page, index in made:
+        for o in outputs:
+            state = "rendered" if o.rendered else "up to date"
+            print(f"{_show(o.video)}  ({o.duration:.1f} s, {state})")
+        if joined:
+            print(f"{_show(joined[0])}  (the whole lecture, with {joined[1].name})")
+        if page:
+            print(f"{_show(page)}  (the lecture page: open it in a browser, no server needed)")
+        print(f"{_show(index)}  (index of what was made)")
     return 0
+
+
+def _labelled(progress: Progress, renderer, renderers: list):
+    """Progress names a scene with its lecture and quality when a job renders several."""
+    if len(renderers) == 1:
+        return progress
+    from dataclasses import replace
+
+    prefix = f"{renderer.lecture.name}/{renderer.out.name}/"
+    return lambda event, entry: progress(event, replace(entry, name=prefix + entry.name))
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

@@ -287,6 +287,17 @@ def failure_cause(log: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ProducedScene:
+    """A scene's files as its worker left them in a work folder (Renderer.produce)."""
+
+    video: Path
+    srt: Path | None
+    manifest: Path
+    duration: float  # seconds (0 for a still)
+    fields: tuple[str, ...]  # the lecture values the scene read (its key covers these)
+
+
 class Renderer:
     """Renders scenes of one lecture at one quality and format."""
 
@@ -308,6 +319,7 @@ class Renderer:
         self._workers: set[subprocess.Popen] = set()
         self._workers_lock = threading.Lock()
         self._stopping = False
+        self.preexec_fn: Callable[[], None] | None = None
 
     # --- keys ----------------------------------------------------------------
 
@@ -407,7 +419,13 @@ class Renderer:
                 if self._stopping:
                     raise RenderError("interrupted before it started")
                 proc = subprocess.Popen(
-                    cmd, cwd=work, env=env, stdout=log_handle, stderr=subprocess.STDOUT, start_new_session=True
+                    cmd,
+                    cwd=work,
+                    env=env,
+                    stdout=log_handle,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                    preexec_fn=self.preexec_fn,  # studio.cluster: the worker dies with its Dask worker
                 )
                 self._workers.add(proc)
             try:
@@ -437,6 +455,10 @@ class Renderer:
                 return
 
     def _render_in(self, entry: SceneEntry, work: Path) -> SceneOutput:
+        return self.install(entry, self.produce(entry, work))
+
+    def produce(self, entry: SceneEntry, work: Path) -> ProducedScene:
+        """Render one scene in `work` (its files stay there); a Dask worker (studio.cluster) runs this too."""
         manifest_tmp, fields_file = work / "numbers.json", work / "fields.json"
         log = work / "manim.log"
         returncode = self._run_worker(self._manim_command(entry, work), work, self._worker_env(work), log)
@@ -448,27 +470,32 @@ class Renderer:
             fields = json.loads(fields_file.read_text())
         except (OSError, ValueError):
             raise RenderError(f"scene {entry.name}: the worker did not record which lecture values it read") from None
-        key = self.key(entry, fields)
-        paths = self._paths(entry.name)
-        paths["key"].parent.mkdir(parents=True, exist_ok=True)
-        paths["key"].unlink(missing_ok=True)  # outputs change below: no stale key may vouch for them
         duration = 0.0
         if self.fmt != "png":
             from studio.video import probe
 
             duration = probe(produced).duration
         srt_src = produced.with_suffix(".srt")
+        srt = srt_src if srt_src.exists() and self.fmt != "png" else None
+        return ProducedScene(produced, srt, manifest_tmp, duration, tuple(sorted(fields)))
+
+    def install(self, entry: SceneEntry, made: ProducedScene) -> SceneOutput:
+        """Move a scene's files (made in a work folder inside self.out) into place; its key last."""
+        key = self.key(entry, made.fields)
+        paths = self._paths(entry.name)
+        paths["key"].parent.mkdir(parents=True, exist_ok=True)
+        paths["key"].unlink(missing_ok=True)  # outputs change below: no stale key may vouch for them
         srt_out = None
-        if srt_src.exists() and self.fmt != "png":
-            os.replace(srt_src, paths["srt"])
+        if made.srt is not None:
+            os.replace(made.srt, paths["srt"])
             srt_out = paths["srt"]
         else:  # captions off (or a still): an earlier run's captions no longer belong to this video
             paths["srt"].unlink(missing_ok=True)
-        os.replace(manifest_tmp, paths["manifest"])
-        os.replace(produced, paths["video"])
-        record = {"key": key, "fields": sorted(fields), "duration": duration}
+        os.replace(made.manifest, paths["manifest"])
+        os.replace(made.video, paths["video"])
+        record = {"key": key, "fields": list(made.fields), "duration": made.duration}
         write_atomic(paths["key"], json.dumps(record).encode())
-        return SceneOutput(entry.name, paths["video"], srt_out, paths["manifest"], duration, True)
+        return SceneOutput(entry.name, paths["video"], srt_out, paths["manifest"], made.duration, True)
 
     def _find_output(self, entry: SceneEntry, media: Path) -> Path:
         # manim names stills <Scene>_ManimCE_v….png and GIFs <Scene>_ManimCE_v….gif

@@ -1,0 +1,76 @@
+"""Rendering on a Dask cluster against local parallel rendering, from one run.
+
+    .venv/bin/python benchmarks/bench_cluster.py [--quality low] [--scenes A,B]
+
+Prints, each into a fresh output folder (nothing cached):
+  1. the full default lecture with `render --jobs 2`;
+  2. the same through `render --cluster local:2` (a LocalCluster of 2 worker
+     processes, its start-up included) and the overhead ratio 2/1;
+  3. a course, the three shipped lectures in one `--cluster local:2` command,
+     against three times 2.
+It also checks that 1 and 2 made the same manifests and captions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LECTURES = ("default", "relu", "wide")
+
+
+def run(args: list[str]) -> float:
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "studio.cli", "render", *args], cwd=ROOT, capture_output=True, text=True
+    )
+    took = time.monotonic() - started
+    if proc.returncode != 0:
+        sys.exit(f"bench_cluster: render {' '.join(args)} failed:\n{proc.stderr[-2000:]}")
+    return took
+
+
+def same_files(a: Path, b: Path) -> list[str]:
+    """Names of manifests and captions that differ between two output folders."""
+    names = sorted({p.name for p in (*a.glob("*.numbers.json"), *a.glob("*.srt"))})
+    return [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quality", default="low")
+    parser.add_argument("--scenes", default="all", help="comma-separated scene names (default: all)")
+    args = parser.parse_args()
+    scenes = args.scenes.split(",")
+    common = [*scenes, "--quality", args.quality]
+    with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
+        out = Path(tmp)
+        local = run([*common, "--jobs", "2", "--out", str(out / "local")])
+        print(f"default lecture, --jobs 2:          {local:7.1f} s", flush=True)
+        cluster = run([*common, "--cluster", "local:2", "--out", str(out / "cluster")])
+        print(
+            f"default lecture, --cluster local:2: {cluster:7.1f} s   overhead ratio {cluster / local:.2f}", flush=True
+        )
+        folder = {"low": "480p15", "medium": "720p30", "high": "1080p60", "4k": "2160p60"}[args.quality]
+        differ = same_files(out / "local" / "default" / folder, out / "cluster" / "default" / folder)
+        print(f"manifests and captions identical: {'yes' if not differ else 'NO: ' + ', '.join(differ)}", flush=True)
+        course_args = [*common, "--cluster", "local:2", "--out", str(out / "course")]
+        for lecture in LECTURES:
+            course_args += ["--lecture", lecture]
+        course = run(course_args)
+        print(
+            f"course of {len(LECTURES)} lectures, --cluster local:2: {course:7.1f} s   "
+            f"{course / len(LECTURES):.1f} s per lecture, {course / (len(LECTURES) * cluster):.2f} x one lecture's"
+        )
+        differ = same_files(out / "local" / "default" / folder, out / "course" / "default" / folder)
+        verdict = "yes" if not differ else "NO: " + ", ".join(differ)
+        print(f"course's default lecture identical to the local render: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
