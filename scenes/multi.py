@@ -406,7 +406,7 @@ class SeveralNeurons(LessonScene):
         prod = checks.format_shown(chain.product, style.DECIMALS_FINE)
         self.step(
             "chain-rule",
-            "Its chain rule has the same three factors as before, now indexed. "
+            "This weight's chain rule has the same three factors as before, now indexed. "
             f"Together they give {prod}: how fast C zero changes with w {j} {k}.",
         )
         lhs = ink.d(ink.C(), ink.w(L, j, k))
