@@ -256,8 +256,7 @@ class SeveralNeurons(LessonScene):
         sizes = listing([str(n) for n in m.network.sizes])
         self.step(
             "network",
-            f"Now every layer holds several neurons: here {sizes}. "
-            "Each neuron's brightness is its activation, and the forward pass works just as before.",
+            f"Now every layer has several neurons, here {sizes}. The forward pass runs as before.",
         )
         self.d, self.trace = multi_diagram(self)
         self.play(FadeIn(self.d), run_time=style.TIMINGS.write)
@@ -268,7 +267,7 @@ class SeveralNeurons(LessonScene):
         L = self.L
         self.step(
             "indices",
-            "Look at the last two layers. Neurons of layer L are counted by j, those of layer L minus 1 by k.",
+            "Now j counts the neurons of layer L, and k those of layer L minus 1.",
         )
         fade, self.early_saved = fade_part(self.d, early_layers(self.d), run_time=style.TIMINGS.transform)
         self.play(fade)
@@ -282,7 +281,7 @@ class SeveralNeurons(LessonScene):
         ys = listing([f"{v:.2f}" for v in y])
         self.step(
             "targets",
-            f"For this example we want the outputs {ys}: the targets y j, in dashed circles.",
+            f"This example's targets y j are {ys}.",
         )
         self.ghosts = ghosts(self, self.ink, self.d, y, self.out_labels)
         self.play(FadeIn(self.ghosts))
@@ -293,8 +292,7 @@ class SeveralNeurons(LessonScene):
         total = checks.format_shown(tr.cost, style.DECIMALS_FINE)
         self.step(
             "cost-sum",
-            "The cost of this one example, C zero, adds one squared difference per output. "
-            f"Here it comes to {total}.",
+            f"This example's cost, C zero, sums the squared differences over j: {total}.",
         )
         general = ink.tex(ink.C(), "=", r"\sum_{j}", "(", ink.a(L, "j"), "-", ink.y("j"), ")^2", font_size=36)
         terms: list = ["="]
@@ -325,9 +323,8 @@ class SeveralNeurons(LessonScene):
         wj = checks.format_shown(W[j, k], style.DECIMALS)
         self.step(
             "weight-index",
-            "The weight from neuron k to neuron j is w j k: first where it goes, then where it comes from. "
-            f"We follow w {j} {k}, which is {wj}. "
-            "In the weight matrix, row j holds every weight into neuron j.",
+            "The weight from neuron k to neuron j is w j k: destination first. "
+            f"We follow w {j} {k}, which is {wj}. Row j holds every weight into neuron j.",
         )
         edge = self.d.edge(L, j, k)
         glow = edge.copy().set_stroke(th.highlight, width=7)
@@ -371,8 +368,8 @@ class SeveralNeurons(LessonScene):
         zj = checks.format_shown(tr.z(L)[j], style.DECIMALS)
         self.step(
             "z-sum",
-            f"Neuron {j} adds up every weighted activation of the layer before, plus its bias: z {j} is {zj}. "
-            f"In general z j sums w j k times a k over k, and {ink.say} turns it into a j.",
+            f"Neuron {j} sums w {j} k times a k over k, plus its bias: z {j} is {zj}. "
+            f"Then {ink.say} of z j gives a j.",
         )
         sym: list = [ink.z(L, j), "="]
         vals: list = ["="]
@@ -409,8 +406,8 @@ class SeveralNeurons(LessonScene):
         prod = checks.format_shown(chain.product, style.DECIMALS_FINE)
         self.step(
             "chain-rule",
-            "The chain rule for this weight has the same three factors as on the single chain, now with "
-            f"indices. Multiplied, they give {prod}: how fast this example's cost changes with w {j} {k}.",
+            "This weight's chain rule has the same three factors as before, now indexed. "
+            f"Together they give {prod}: how fast C zero changes with w {j} {k}.",
         )
         lhs = ink.d(ink.C(), ink.w(L, j, k))
         formula = ink.tex(*lhs, "=", *ink.d(ink.z(L, j), ink.w(L, j, k)), r"\,", *ink.d(ink.a(L, j), ink.z(L, j)),
@@ -451,8 +448,7 @@ class SummedPathsToCost(LessonScene):
         th = self.theme
         self.step(
             "network",
-            f"Now follow one neuron of layer L minus 1, neuron {self.k}, on its way to the cost. "
-            "Its activation does not reach the cost directly: it goes through the neurons of layer L.",
+            f"Now follow neuron {self.k} of layer L minus 1. It reaches the cost only through layer L.",
         )
         self.d, self.trace = multi_diagram(self)
         _, self.early_saved = fade_part(self.d, early_layers(self.d))
@@ -483,8 +479,8 @@ class SummedPathsToCost(LessonScene):
         n = self.m.network.sizes[-1]
         self.step(
             "all-paths",
-            f"It feeds every neuron of layer L, so it reaches the cost along {n} paths at once. "
-            "Its whole influence on the cost is a sum over layer L, one term per path.",
+            f"It feeds every neuron there, so it reaches the cost along {n} paths. "
+            "Its influence is a sum over layer L, one term per path.",
         )
         self.paths = VGroup(*(self._path(j) for j in range(n)))
         layer = self.d.layer(self.L)
@@ -503,8 +499,8 @@ class SummedPathsToCost(LessonScene):
         said = "; ".join(f"through neuron {j}, {p}" for j, p in enumerate(self.products))
         self.step(
             "each-path",
-            f"Path by path: each brings its weight, times {ink.say} prime of its z, times two times how far its "
-            f"output is from the target. {said[0].upper() + said[1:]}.",
+            f"Each path brings its weight, times {ink.say} prime, times twice its output's gap to the target. "
+            f"{said[0].upper() + said[1:]}.",
         )
         for j, chain in enumerate(sp.paths):
             w = num(self, chain.factors[0].value, f"w_{{{j},{k}}}^{{(L)}}", f"{src}.paths[{j}].factors[0].value",
@@ -539,8 +535,8 @@ class SummedPathsToCost(LessonScene):
         check = checks.format_shown(self.trace.dC_da(L - 1)[k], style.DECIMALS_FINE)
         self.step(
             "sum",
-            f"Added together, the paths give how sensitive the cost is to a {k} of layer L minus 1: {total}. "
-            f"The backward pass computes exactly this sum, and gets {check}.",
+            f"Added up, they give the cost's sensitivity to a {k} of layer L minus 1: {total}. "
+            f"The backward pass gets {check}, the same.",
         )
         num(self, self.sp.total, f"dC_0/da_{{{k}}}^{{(L-1)}}", f"{self.src}.total",
                     decimals=style.DECIMALS_FINE, paren=False)
@@ -582,10 +578,9 @@ class SummedPathsToCost(LessonScene):
         first = "x" if L - 2 == 0 else "a"
         self.step(
             "layer-back",
-            f"With that sensitivity in hand, the weights into layer L minus 1 follow the same pattern. "
-            f"For the weight from {first} {kk} to neuron {k}: {first} {kk}, times {ink.say} prime of z {k}, "
-            f"times the sum we just found, gives {prod}. "
-            "Step back layer by layer like this, and every weight and bias gets its derivative.",
+            f"One layer back, the same pattern: {first} {kk}, times {ink.say} prime of z {k}, times this sum, "
+            f"gives {prod} for the weight from {first} {kk} to neuron {k}. "
+            "Layer by layer, every weight and bias gets its derivative.",
         )
         prev = ink.a(L - 2, kk) if L - 2 > 0 else (f"x_{{{kk}}}", ink.color("a"))
         names = [f"a_{kk}^(L-2)", f"{ink.act.symbol}'(z_{k}^(L-1))", f"dC_0/da_{k}^(L-1)"]
@@ -634,7 +629,7 @@ class FullBackwardPass(LessonScene):
         self.step(
             "digit",
             f"The trained network reads this handwritten {self.label} as a {self.guess}: "
-            f"output {self.guess} is {a_guess}, output {self.label} only {a_label}. A real error to send back.",
+            f"output {self.guess} is {a_guess}, output {self.label} only {a_label}.",
         )
         acts = [tr.a(l) for l in range(tr.L + 1)]
         self.d = NetworkDiagram(tr.network, acts, th, height=6.9, width=6.6, max_shown=16, scene=self,
