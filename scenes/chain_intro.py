@@ -60,8 +60,8 @@ class IntroScene(LessonScene):
         src = f"engine.run(digit_net, digits[0][{ex}], engine.one_hot(digits[1][{ex}:{ex + 1}])[0])"
         out_txt = self.record(acts[net.L][digit], label=f"a_{{{digit}}}^{{(L)}}", source=f"{src}.a({net.L})[{digit}]")
         self.step("digit-network", (
-            f"A trained network reads a handwritten {digit}: its output neuron for {digit} reads {out_txt}. "
-            "Training adjusts thousands of weights and biases. How sensitive is the cost to each one?"))
+            f"A trained network reads a handwritten {digit}; its output for {digit} is {out_txt}. "
+            "Training tunes thousands of weights and biases. How sensitive is the cost to each?"))
         d = NetworkDiagram(net, acts, self.theme, max_shown=10, height=5.4, width=7.6,
                            output_labels=[str(k) for k in range(net.sizes[-1])])
         d.record_numbers(self, src + ".a({l})[{j}]")
@@ -101,15 +101,15 @@ class IntroScene(LessonScene):
     def collapse_to_chain(self) -> None:
         L = self.lecture.chain.network.L
         self.step("collapse", (
-            f"To see the idea without clutter, keep one neuron per layer: a chain of {L + 1} neurons."))
+            f"For clarity, keep one neuron per layer: a chain of {L + 1} neurons."))
         d = self.big
         keep = self._path()
         kept = [d.neuron(l, j).copy() for l, j in enumerate(keep)]
         path = VGroup(*(Line(kept[l - 1].get_center(), kept[l].get_center(), color=self.theme.highlight,
                              stroke_width=4, buff=kept[l].radius) for l in range(1, len(kept))))
-        self.play(Create(path), *(Indicate(k, color=self.theme.highlight) for k in kept), run_time=2.0)
+        self.play(Create(path), *(Indicate(k, color=self.theme.highlight) for k in kept), run_time=1.5)
         self.add(*kept)
-        self.play(FadeOut(d), FadeOut(self.digit), run_time=1.0)
+        self.play(FadeOut(d), FadeOut(self.digit), run_time=0.7)
         chain = cc.diagram(self, width=9.0, height=1.6, neuron_radius=0.42)
         chain.move_to([0, -0.2, 0])
         self.chain = chain
@@ -119,13 +119,13 @@ class IntroScene(LessonScene):
         kept, path = kept[: L + 1], path[:L]
         self.play(*(ReplacementTransform(k, c) for k, c in zip(kept, circles, strict=True)),
                   *(ReplacementTransform(p, e) for p, e in zip(path, edges, strict=True)),
-                  run_time=style.TIMINGS.transform * 2.5)
+                  run_time=style.TIMINGS.transform * 1.8)
         self.remove(*circles, *edges, *kept, *path)
         self.add(chain.edge_group, chain.neuron_group, chain.extras)
-        self.play(FadeIn(chain.label_group), run_time=1.0)
+        self.play(FadeIn(chain.label_group), run_time=0.7)
         self.remove(chain.edge_group, chain.neuron_group, chain.extras, chain.label_group)
         self.add(chain)
-        self.play(chain.forward_pass(run_time=2.0))
+        self.play(chain.forward_pass(run_time=1.5))
 
     def _param_tex(self, kind: str, l: int) -> str:
         return f"{kind}^{{({l})}}"
@@ -139,7 +139,7 @@ class IntroScene(LessonScene):
     def name_parameters(self) -> None:
         net, d = self.lecture.chain.network, self.chain
         self.step("parameters", (
-            f"It has {net.L} weights and {net.L} biases: the numbers training can adjust."))
+            f"Its {net.L} weights and {net.L} biases are what training adjusts."))
         self.param_labels = VGroup()
         self.param_values = {}
         anims = []
@@ -178,7 +178,7 @@ class IntroScene(LessonScene):
         self.order = [(kind, l) for l in range(1, net.L + 1) for kind in ("w", "b")]
         c_txt = self.record(self._cost(net), label="C", source="chain_batch_trace.cost", decimals=FINE)
         self.step("cost-function", (
-            f"Averaged over its {n} training examples, the cost is one function of those numbers, now {c_txt}."))
+            f"Averaged over {n} examples, the cost depends on these {2 * net.L} numbers: now {c_txt}."))
         cost = self._cost_formula([self._param_tex(k, l) for k, l in self.order])
         syms = [p for p in cost.submobjects if getattr(p, "tex_string", "") in
                 {self._param_tex(k, l) for k, l in self.order}]
@@ -215,7 +215,7 @@ class IntroScene(LessonScene):
             results.append((kind, l, p, value, moved_txt, after, after_txt, src))
             said.append(f"{kind} of {l} to {moved_txt} gives {after_txt}")
         self.step("nudge-cost", (
-            f"Nudge any of them and the cost changes: {said[0]}; {said[1]}."))
+            f"Nudge one and the cost moves: {said[0]}; {said[1]}."))
         c0 = self._cost(net)
         for kind, l, p, _value, _moved, after, _after_txt, src in results:
             num, v0, num_src = self.param_values[(kind, l)]
@@ -230,7 +230,7 @@ class IntroScene(LessonScene):
             cc.set_number(self, num, v0 + INTRO_NUDGE, label=self._param_tex(kind, l),
                           source=f"chain.network.value(engine.{p!r}) + {INTRO_NUDGE!r}")
             cc.set_number(self, self.cost_value, after, label="C", source=src, decimals=FINE)
-            self.wait(1.0)
+            self.wait(0.6)
             self.play(t.animate.set_value(0.0), run_time=1.0)
             self.remove(t)
             cc.set_number(self, num, v0, label=self._param_tex(kind, l), source=num_src)
@@ -240,8 +240,7 @@ class IntroScene(LessonScene):
         net = self.lecture.chain.network
         L = net.L
         self.step("relative-names", (
-            f"From now on layers are named from the end: layer {L} is L, so w of {L} is w of L, "
-            f"and w of {L - 1} is w of L minus 1."))
+            f"Layers are now named from the last: w of {L} becomes w of L, w of {L - 1} becomes w of L minus 1."))
         nt = cc.notation(self)
         names = [getattr(nt, k)(l) for k, l in self.order]
         new = self._cost_formula(names)

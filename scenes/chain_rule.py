@@ -126,9 +126,8 @@ class ChainRuleScene(LessonScene):
         a_L = self.record(self.tr.a(L)[0], label="a^(L)", source=f"chain_trace.a({L})[0]")
         a_prev = self.record(self.tr.a(L - 1)[0], label="a^(L-1)", source=f"chain_trace.a({L - 1})[0]")
         self.step("last-neurons", (
-            f"Take the simplest network: one neuron per layer. Look at its last {_count(L - f + 2)} neurons. "
-            f"The last activation is called a of L, here {a_L}, and the one before it a of L minus 1, "
-            f"here {a_prev}."))
+            f"Focus on the last {_count(L - f + 2)} neurons. The last activation is a of L, here {a_L}; "
+            f"the one before it, a of L minus 1, is {a_prev}."))
         d = cc.diagram(self, width=8.0, height=1.6, neuron_radius=0.42)
         d.to_edge(UP, buff=0.6).shift(LEFT * 1.2)
         self.diagram = d
@@ -149,7 +148,7 @@ class ChainRuleScene(LessonScene):
         nt, d, L = self.nt, self.diagram, self.L
         y_txt = self.record(self.lecture.chain.y[0], label="y", source="chain.y[0]")
         self.step("target", (
-            f"For this example we want the output to be {y_txt}: a ghost neuron we call y."))
+            f"For this example we want the output to be {y_txt}: the target, y."))
         ghost = DashedVMobject(Circle(radius=d.radius, color=self.theme.ghost), num_dashes=18)
         ghost.next_to(d.neuron(L, 0), RIGHT, buff=0.9)
         y_val = self.number(self.lecture.chain.y[0], label="y", source="chain.y[0]",
@@ -168,8 +167,8 @@ class ChainRuleScene(LessonScene):
         expr = f"({a_txt} - {y_txt})**2"
         rel, approx = cc.relation(expr, c_txt)
         self.step("cost", (
-            "How wrong is the network on this example? Its cost, C zero, is the square of the gap "
-            f"between the output and the target: {a_txt} minus {y_txt}, squared, "
+            "How wrong is it? The cost of this one example, C zero, is the squared gap "
+            f"between output and target: {a_txt} minus {y_txt}, squared, "
             f"{'is' if not approx else 'is about'} {c_txt}."))
         self.equation(expr, c_txt, approx=approx, what="the cost of one example")
         cost = nt.tex(nt.C, "=", r"\left(", nt.a(L), "-", nt.y, r"\right)^2")
@@ -192,12 +191,11 @@ class ChainRuleScene(LessonScene):
 
     def write_weighted_sum(self) -> None:
         nt = self.nt
-        more = (" One layer back, a of L minus 1 was made the same way, from its own weight, "
-                "bias and the activation before it." if self.f < self.L else "")
+        more = (" One layer back, a of L minus 1 is made the same way." if self.f < self.L else "")
         self.step("weighted-sum", (
-            "Where does a of L come from? First a weighted sum: z of L is the weight w of L times "
-            "the previous activation, plus the bias b of L. Then the activation function, "
-            f"{cc.activation_name(self)}, turns z of L into a of L.{more}"))
+            "Where does a of L come from? First a weighted sum, z of L: w of L times "
+            "the previous activation, plus the bias b of L. Then "
+            f"{cc.activation_name(self)} turns z of L into a of L.{more}"))
         rows = VGroup()
         for l in range(self.L, self.f - 1, -1):
             z = nt.tex(nt.z(l), "=", nt.w(l), nt.a(l - 1), "+", nt.b(l))
@@ -213,8 +211,8 @@ class ChainRuleScene(LessonScene):
     def not_powers(self) -> None:
         nt = self.nt
         self.step("not-powers", (
-            "A word on notation: the L in brackets is not an exponent. It names the layer, "
-            "so a of L minus 1 is the activation one layer back."))
+            "The L in brackets is not an exponent: it names the layer, "
+            "so a of L minus 1 is one layer back."))
         marks = VGroup(*(exponent_boxes(m, nt, filled=True) for row in self.formulas for m in row))
         marks.add(exponent_boxes(self.cost, nt, filled=True))
         note = Text("brackets name layers: not powers", font_size=style.SIZES.caption, color=self.theme.highlight)
@@ -244,11 +242,10 @@ class ChainRuleScene(LessonScene):
         return symbol_parts(rows[l][0], getattr(nt, kind)(l))[0]
 
     def grow_tree(self) -> None:
-        extra = (" The tree goes one level further up: a of L minus 1 is itself made from the weight, "
-                 "bias and activation of the layer before." if self.f < self.L else "")
+        extra = (" One level up, a of L minus 1 branches the same way." if self.f < self.L else "")
         self.step("tree", (
-            "Now draw what depends on what, lifting each symbol out of the formulas. The weight, the "
-            "previous activation and the bias make z of L; z of L makes a of L; and a of L with the "
+            "Now draw what depends on what, lifting each symbol out of the formulas. The weight, "
+            "previous activation and bias make z of L, which makes a of L, which with the "
             f"target y makes the cost.{extra}"))
         formulas = VGroup(self.cost, self.cost_values, self.formulas)
         self.play(FadeOut(self.marks), FadeOut(self.diagram), FadeOut(self.neuron_labels), FadeOut(self.ghost),
@@ -275,9 +272,9 @@ class ChainRuleScene(LessonScene):
         via = ", ".join(self.say(k, l) for k, l in
                         [(q.kind, q.l) for q in self.qs[1:-1]])
         self.step("path", (
-            f"Our question: how sensitive is the cost to the weight {w}? "
+            f"Our question: how sensitive is the cost to {w}? "
             f"Follow its path down the tree: through {via}, to the cost. "
-            "Every step along that path will give one factor."))
+            "Each step will give one factor."))
         keys = self.tree.path(("w", self.f))
         path = self.tree.path_edges(keys)
         self.play(path.animate.set_color(self.theme.highlight).set_stroke(width=5), run_time=2.0)
@@ -297,8 +294,8 @@ class ChainRuleScene(LessonScene):
         step_txt = self.record(step_value, label="tick spacing of every number line",
                                source=repr(step_value), decimals=max(0, -_exponent(step_value)))
         self.step("number-lines", (
-            "Give each quantity on the path a number line, with a dot at its value. "
-            f"All lines share one zoom: one tick is {step_txt} on every line, so changes compare directly."))
+            "Each quantity on the path gets a number line, with a dot at its value. "
+            f"All share one zoom, a tick is {step_txt}, so changes compare directly."))
         gap = min(1.05, (TOP - BOTTOM - 0.75) / max(len(lines) - 1, 1))
         group = stack_lines(lines, gap=gap)
         readouts = VGroup()
@@ -331,11 +328,12 @@ class ChainRuleScene(LessonScene):
     def nudge_weight(self) -> None:
         chain, qs = self.lecture.chain, self.qs
         deltas = [self.record(q.delta, label=rf"\Delta {q.tex}", source=q.src_delta, decimals=TINY) for q in qs]
-        moves = "; ".join(f"{self.say(q.kind, q.l)} by {d}" for q, d in zip(qs[1:-1], deltas[1:-1], strict=True))
+        moves = [f"{self.say(q.kind, q.l)} by {d}" for q, d in zip(qs[1:-1], deltas[1:-1], strict=True)]
+        moves[0] = moves[0].replace(" by ", " changes by ", 1)
         self.step("nudge", (
-            f"Now nudge the weight by a tiny amount, {deltas[0]}, and let the engine run the network again. "
-            f"Each change causes the next one down the path: {moves}; "
-            f"and the cost changes by {deltas[-1]}. This is the chain of nudges."))
+            f"Now nudge the weight by a tiny {deltas[0]} and run the network again. "
+            f"Each change causes the next: {'; '.join(moves)}; the cost by {deltas[-1]}. "
+            "This is the chain of nudges."))
         t = ValueTracker(0.0)
         w0, dw = self.nudge.value_before, chain.nudge
         cache: dict[float, engine.Trace] = {}
@@ -413,9 +411,7 @@ class ChainRuleScene(LessonScene):
             texts.append(txt)
         said = "; ".join(f"{self.say(b.kind, b.l)} over {self.say(a.kind, a.l)}, about {txt}"
                          for a, b, txt in zip(qs, qs[1:], texts, strict=False))
-        self.step("ratios", (
-            "Divide each change by the change that caused it. "
-            f"The ratios of the changes are: {said}."))
+        self.step("ratios", f"Divide each change by the one that caused it: {said}.")
         row, fracs, lhs = self._row(r"\Delta", ROW1_Y)
         self.row1, self.fracs1, self.lhs1 = row, fracs, lhs
         vals = VGroup()
@@ -443,9 +439,9 @@ class ChainRuleScene(LessonScene):
         self.equation(" * ".join(f"({t})" for t in ratio_texts), total_txt, approx=True,
                       what="the product of the measured ratios")
         self.step("telescope", (
-            "Multiply these ratios together, and every change in between cancels out: "
-            "what is left is the change in the cost per change in the weight, "
-            f"about {total_txt}. Nothing is lost on the way."))
+            "Multiply the ratios and every change in between cancels: "
+            f"what is left is the cost's change per change in the weight, about {total_txt}. "
+            "Nothing is lost on the way."))
         row = self.row1
         others = VGroup(row[1], *(m for m in row[3:] if m not in self.fracs1))
         self.play(Write(others), run_time=1.5)
@@ -467,10 +463,9 @@ class ChainRuleScene(LessonScene):
         texts = [self.record(fac.value, label=fac.tex, source=cc.factor_source("chain_param", i), decimals=FINE)
                  for i, fac in enumerate(factors)]
         self.step("derivatives", (
-            "Now imagine the nudge getting smaller and smaller. Each ratio of tiny changes becomes a "
-            "derivative: the rate at which one quantity responds to the one before it. "
-            f"Their exact values are {', '.join(texts[:-1])} and {texts[-1]}, "
-            "very close to what the nudge measured."))
+            "Now let the nudge shrink towards zero: each ratio becomes a derivative, "
+            "how fast one quantity responds to the one before. "
+            f"Exactly, they are {', '.join(texts[:-1])} and {texts[-1]}, very close to what we measured."))
         row, fracs, lhs = self._row(r"\partial", ROW2_Y)
         for fr1, fr2 in zip(self.fracs1, fracs, strict=True):
             fr2.set_x(fr1.get_x())
@@ -499,8 +494,8 @@ class ChainRuleScene(LessonScene):
         self.equation(expr, product, approx=approx, what="the chain rule's product")
         times = " times ".join(texts)
         self.step("chain-rule", (
-            "And that is the chain rule. The sensitivity of the cost to the weight is the product of the "
-            f"{len(factors)} local sensitivities along the path: {times} "
+            "That is the chain rule: the cost's sensitivity to the weight is the product of the "
+            f"{len(factors)} factors along the path. {times} "
             f"{'gives' if not approx else 'gives about'} {product}."))
         row = self.row2
         others = VGroup(*(m for m in row if m not in self.fracs2 and m is not self.lhs2))
@@ -536,10 +531,9 @@ class ChainRuleScene(LessonScene):
                                 decimals=FINE)
         big_txt = self.vals1[-1][1].tex_string
         self.step("compare", (
-            f"Check the prediction against the nudge. The chain rule says the cost should change by {grad_txt} "
-            f"times {dw_txt}, that is {pred_txt}; running the network again measured {meas_txt}. "
-            f"With a nudge ten times smaller, the measured ratio moves from {big_txt} to {small_txt}, "
-            f"closer still to the derivative, {grad_txt}."))
+            f"Now check: the chain rule predicts a change of {grad_txt} times {dw_txt}, that is {pred_txt}; "
+            f"the nudge measured {meas_txt}. With a nudge ten times smaller, the measured ratio moves "
+            f"from {big_txt} to {small_txt}, closer still to the derivative, {grad_txt}."))
         self.play(FadeOut(self.tree), *(FadeOut(m) for m in self.lines),
                   FadeOut(self.braces), FadeOut(self.scale), *(FadeOut(line.ghost) for line in self.lines),
                   run_time=1.0)

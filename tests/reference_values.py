@@ -160,6 +160,7 @@ class RefNudge:
         after = ref.example(changed, list(x), list(y))
         self.gradient = before.grad[key]
         step = self.value_after - self.value_before
+        self.delta = step
         self.cost_before, self.cost_after = before.cost, after.cost
         self.dC_actual = after.cost - before.cost
         self.dC_predicted = self.gradient * step
@@ -195,7 +196,7 @@ def independent_namespace(lecture: Any) -> dict[str, Any]:
     shim = SimpleNamespace(Param=engine.Param, Network=engine.Network, run=RefTrace,
                            weight_chain=weight_chain, bias_chain=bias_chain, long_chain=long_chain,
                            gradient_vector=gradient_vector, activation_chain=activation_chain,
-                           summed_paths=summed_paths)
+                           summed_paths=summed_paths, nudge=RefNudge)
     x, y, _ = multi_data.digit_example(lecture)
     return {
         "lecture": lecture, "chain": chain, "multi": multi, "np": np, "engine": shim,

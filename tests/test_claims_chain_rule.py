@@ -7,7 +7,7 @@ The claims checked here are the ones the narration makes:
   changes is "very close" to its derivative;
 - the ratios multiply to the measured ratio of cost to weight ("nothing is lost");
 - "with a nudge ten times smaller ... closer still to the derivative";
-- "nudge any of them and the cost changes" (by an amount the screen shows).
+- "nudge one and the cost moves" (by an amount the screen shows).
 """
 
 from __future__ import annotations
