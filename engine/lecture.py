@@ -118,7 +118,7 @@ class Lecture:
     digits: DigitsSetup
     # [narration.<Scene>] <step> = "text": a step's spoken narration replaced (scenes check the step names)
     narration: dict[str, dict[str, str]] = field(default_factory=dict)
-    voice: str = "piper"  # "piper", "none" (silent) or a folder of recordings <Scene>/<step>.wav
+    voice: str = "piper"  # "piper", "none" (silent) or a folder <Scene>/<step>.wav (relative to the file)
 
     @property
     def folder(self) -> str:
@@ -287,7 +287,11 @@ SCHEMA: dict[str, Any] = {
         "j": (_int_in(0), "a neuron index of layer L (from 0)", 0),
         "k": (_int_in(0), "a neuron index of layer L-1 (from 0)", 0),
     },
-    "voice": (lambda v: isinstance(v, str) and v.strip() != "", '"piper", "none" or a folder of recordings', "piper"),
+    "voice": (
+        lambda v: isinstance(v, str) and v.strip() != "" and "\x00" not in v and len(v) < 4096,
+        '"piper", "none" or a folder of recordings',
+        "piper",
+    ),
     "narration": (
         lambda v: isinstance(v, dict) and all(
             isinstance(t, dict) and all(isinstance(x, str) and x.strip() for x in t.values()) for t in v.values()),
@@ -499,15 +503,8 @@ def parse_lecture(text: str, path: Path) -> Lecture:
         multi=multi,
         digits=DigitsSetup(d["example"], d["epochs"], d["batch_size"], float(d["learning_rate"]), d["seed"]),
         narration=values["narration"],
-        voice=_voice_spec(values["voice"], path),
+        voice=values["voice"],
     )
-
-
-def _voice_spec(voice: str, path: Path) -> str:
-    """"piper", "none", or the recordings folder resolved against the lecture file's folder."""
-    if voice in ("piper", "none"):
-        return voice
-    return str((path.parent / voice).resolve())
 
 
 def shipped_names() -> list[str]:

@@ -83,10 +83,11 @@ def check_scene_names(lecture) -> None:
 
 def resolve_voice(lecture, option: str | None) -> str:
     """'piper', 'none' or a recordings folder (absolute): --voice wins over the lecture's `voice` key."""
-    spec = option if option is not None else lecture.voice
-    if spec in ("piper", "none"):
-        return spec
-    return str(Path(spec).resolve())
+    if option is not None:
+        return option if option in ("piper", "none") else str(Path(option).resolve())
+    if lecture.voice in ("piper", "none"):
+        return lecture.voice
+    return str((Path(lecture.path).parent / lecture.voice).resolve())  # the lecture's folder, relative to it
 
 
 def check_voice(voice: str, facts: dict[str, SceneFacts]) -> None:
