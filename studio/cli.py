@@ -186,7 +186,7 @@ def resolve_user_paths(args: argparse.Namespace, cwd: Path) -> None:
         args.lecture = _lecture_arg(lecture, cwd)
     for name in PATH_OPTIONS:
         value = getattr(args, name, None)
-        if value is None:
+        if value is None or (name == "voice" and value in ("piper", "none")):  # voice names, not folders
             continue
         if value.strip() == "":
             raise UsageError(f"--{name} is empty: give a folder")

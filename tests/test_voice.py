@@ -6,6 +6,7 @@ cache (renders/.cache/voice) means a second run of the suite speaks nothing agai
 
 from __future__ import annotations
 
+import json
 import subprocess
 import wave
 from pathlib import Path
@@ -23,8 +24,6 @@ from studio import catalog
 from studio.narrate import SceneFacts, script_markdown
 from studio.render import Renderer
 from studio.video import audio_duration, probe
-
-QUESTION = "The goal: the derivative of the cost with respect to every parameter."
 
 
 def run(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -99,14 +98,15 @@ def test_unknown_scene_or_step_is_a_clear_error(tmp_path: Path, table: str, key:
 
 
 def test_changed_narration_rerenders_that_scene_only(tmp_path: Path) -> None:
-    before = Renderer(load_lecture(_lecture_with(tmp_path, "", "a")), "low", "mp4", tmp_path)
-    after = Renderer(load_lecture(_lecture_with(tmp_path, '[narration.TitleCard]\nquestion = "Other words."\n',
-                                                "b")), "low", "mp4", tmp_path)
+    before = Renderer(load_lecture(_lecture_with(tmp_path, "")), "low", "mp4", tmp_path)
+    # the same file, edited: one step of one scene gets other words
+    after = Renderer(load_lecture(_lecture_with(tmp_path, '[narration.TitleCard]\nquestion = "Other words."\n')),
+                     "low", "mp4", tmp_path)
     title, other = catalog.find("TitleCard"), catalog.scenes()[1]
     assert before.key(title) != after.key(title)
     assert before.key(other) == after.key(other)
     # the voice and its settings are inputs too
-    voiced = Renderer(load_lecture(_lecture_with(tmp_path, "", "a")), "low", "mp4", tmp_path)
+    voiced = Renderer(load_lecture(_lecture_with(tmp_path, "")), "low", "mp4", tmp_path)
     voiced.voice_keys = {"TitleCard": "piper"}
     assert voiced.key(title) != before.key(title)
 
@@ -163,7 +163,9 @@ def test_scene_has_an_audio_track_whose_speech_covers_its_steps(voiced: Path) ->
         assert [s.codec_context.name for s in container.streams.audio] == ["aac"]
     sound, info = audio_duration(video), probe(video)
     captions = list(srt.parse((voiced / "TitleCard.srt").read_text()))
-    assert [c.content for c in captions] == [load_lecture(None).title, QUESTION]
+    manifest = json.loads((voiced / "TitleCard.numbers.json").read_text())
+    said = [s for step in manifest["steps"] for s in sentences(manifest["narration"].get(step, ""))]
+    assert [c.content for c in captions] == said and len(said) >= 2
     assert captions[-1].end.total_seconds() <= sound + 0.05 <= info.duration + 0.1
     samples, rate = sound_of(video)
     for c in captions:  # speech (not silence) under every caption
@@ -174,11 +176,10 @@ def test_scene_has_an_audio_track_whose_speech_covers_its_steps(voiced: Path) ->
 @pytest.mark.render
 def test_the_speech_says_the_narration(voiced: Path) -> None:
     samples, rate = sound_of(voiced / "TitleCard.mp4")
-    caption = list(srt.parse((voiced / "TitleCard.srt").read_text()))[-1]
-    heard = transcribe(samples[int(caption.start.total_seconds() * rate): int(caption.end.total_seconds() * rate)
-                               + rate // 2], rate).split()
-    expected = {"goal", "derivative", "cost", "respect", "every", "parameter"}
-    assert len(expected & set(heard)) >= 4, heard
+    captions = list(srt.parse((voiced / "TitleCard.srt").read_text()))
+    heard = {w[:5] for w in transcribe(samples, rate).split()}
+    said = {w.strip(".,:?!").lower()[:5] for c in captions for w in c.content.split() if len(w.strip(".,:?!")) >= 4}
+    assert len(said & heard) >= len(said) // 2, (said, heard)  # pocketsphinx hears at least half the words
 
 
 @pytest.mark.render
