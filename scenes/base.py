@@ -105,6 +105,7 @@ class LessonScene(Scene):
         self.step_times: list[float] = []  # when each step starts, in seconds (chapters of the lecture page)
         self.captions: list[tuple[float, float, str]] = []  # (start, duration, text)
         self.narration: dict[str, str] = {}  # step -> what is said in it
+        self.step_seconds: dict[str, float] = {}  # step -> how long its animations took (no hold)
         self.layout_problems: list[str] = []
         self.step_metrics: list[dict] = []
         self.narrator: Narrator = self.make_narrator()
@@ -120,8 +121,10 @@ class LessonScene(Scene):
     # --- storyboard ---------------------------------------------------------
 
     def make_narrator(self) -> Narrator:
-        """Who times the steps: reading pace (silent) unless a voice is configured."""
-        return ReadingPace()
+        """Who times the steps: the voice $BACKPROP_VOICE names (scenes.voice), else reading pace (silent)."""
+        from scenes.voice import narrator_from_env
+
+        return narrator_from_env() or ReadingPace()
 
     def step(self, name: str, caption: str | None = None) -> None:
         """Start a named step; `caption` is what is said in it (its sentences become the .srt)."""
@@ -130,7 +133,7 @@ class LessonScene(Scene):
         self.step_times.append(round(self.time, 3))
         self.on_step(name)
         self._utterance, self._stretch = None, 1.0
-        text = clean(caption or "")
+        text = clean(self.lecture.narration.get(type(self).__name__, {}).get(name) or caption or "")
         if not text:
             return
         self.narration[name] = text
@@ -153,6 +156,7 @@ class LessonScene(Scene):
         if self._utterance is not None:
             utterance, start = self._utterance
             self._stretch = 1.0
+            self.step_seconds[name] = round(self.time - start, 3)  # before the hold: the step plan's measure
             hold = utterance.duration - (self.time - start)
             if hold > 1e-3:  # the words are not done yet: the picture holds for them
                 self.wait(hold)
@@ -219,9 +223,20 @@ class LessonScene(Scene):
         self._end_step()
         if config.save_last_frame and self._last_content and not any(checks.visible(m) for m in self.mobjects):
             self.add(*self._last_content)
+        self._check_narration_keys()
         for cls in (MathTex, Tex, SingleStringMathTex, Text, DecimalNumber, Integer):
             cls.set_default()
         self._write_manifest()
+
+    def _check_narration_keys(self) -> None:
+        """A lecture's [narration.<Scene>] naming a step this scene does not have is the teacher's typo."""
+        from scenes.narration import NarrationKeyError
+
+        scene = type(self).__name__
+        unknown = sorted(set(self.lecture.narration.get(scene, {})) - set(self.steps))
+        if unknown:
+            raise NarrationKeyError(f"{self.lecture.path}: unknown key 'narration.{scene}.{unknown[0]}' "
+                             f"(steps of {scene}: {', '.join(self.steps)})")
 
     # --- numbers --------------------------------------------------------------
 
@@ -297,6 +312,7 @@ class LessonScene(Scene):
             "steps": self.steps,
             "narration": self.narration,
             "step_times": self.step_times,
+            "step_seconds": self.step_seconds,
             "numbers": [asdict(s) for s in self.shown],
             "equations": [asdict(e) for e in self.equations],
         }

@@ -47,6 +47,10 @@ class Utterance:
     audio: Path | None = None  # the spoken narration, when a voice speaks it
 
 
+class NarrationKeyError(ValueError):
+    """A lecture file replaces the narration of a step the scene does not have."""
+
+
 class Narrator(Protocol):
     def utter(self, scene: str, step: str, text: str) -> Utterance: ...
 
