@@ -125,7 +125,8 @@ class MeaningScene(LessonScene):
     def _row(self, a: float, a_text: str, a_source: str, grad: float, grad_source: str) -> tuple[MathTex, Comparison]:
         nt = self.nt
         d_text = self.record(self.delta, label=nt.d(nt.C, nt.z(self.f)),
-                             source=f"chain_trace.layer({self.f}).dC_dz[0][0]", decimals=FINE)
+                             source=f"chain_trace.grad(engine.Param('b', {self.f}, 0))",  # = ∂C_0/∂z
+                             decimals=FINE)
         g_text = self.record(grad, label=nt.d(nt.C, nt.w(self.f)), source=grad_source, decimals=FINE)
         parts, expr = product_parts([a_text, d_text])
         rel, approx = relation(expr, g_text)
@@ -202,7 +203,7 @@ class MeaningScene(LessonScene):
         ours = self.rows_shown[0]
         a_text = self.record(target, label=nt.a(f - 1), source=repr(float(target)), decimals=style.DECIMALS)
         grad = target * self.delta
-        grad_src = f"{float(target)!r} * chain_trace.layer({f}).dC_dz[0][0]"
+        grad_src = f"{float(target)!r} * chain_trace.grad(engine.Param('b', {f}, 0))"  # ∂C_0/∂b = ∂C_0/∂z
         row, cmp = self._row(target, a_text, repr(float(target)), grad, grad_src)
         ratio = abs(grad / ours.grad)
         more = abs(target) > abs(self.a0)
