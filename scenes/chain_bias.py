@@ -142,8 +142,8 @@ class BiasAndPreviousLayerScene(LessonScene):
         src = f"engine.long_chain(chain_trace, engine.Param('b', {f}, 0)).product"
         sc = self._shown("bias", nt.d(nt.C, nt.b(f)), factors, sources, chain.product, src)
         self.step("bias", (
-            "Now the bias. Only the first factor changes: the weighted sum moves one for one "
-            f"with the bias, so that factor is 1, and the bias's derivative is {sc.result}."))
+            "For the bias, only the first factor changes, to 1: the weighted sum moves one for one "
+            f"with the bias, giving {sc.result}."))
         one = sc.values[0]
         head, moves, rest = self._swap_head([], one)
         self.registered(head[2])
@@ -167,8 +167,8 @@ class BiasAndPreviousLayerScene(LessonScene):
         sc = self._shown("previous", nt.d(nt.C, nt.a(f - 1)), factors, sources, chain.product,
                          f"engine.activation_chain(chain_trace, {f}, 0, 0).product")
         self.step("previous-activation", (
-            f"For the previous activation, that first factor is the weight, {sc.values[0]}, "
-            f"so the derivative is {sc.result}. Keep this number."))
+            f"For the previous activation, that factor is the weight, {sc.values[0]}, "
+            f"giving {sc.result}. Keep this number."))
         head, moves, rest = self._swap_head([nt.w(f)], nt.w(f))
         lines = self._lines(sc, f"the previous activation's chain for {nt.a(f - 1)}")
         block = VGroup(head, lines).arrange(DOWN, buff=0.35)
@@ -186,7 +186,7 @@ class BiasAndPreviousLayerScene(LessonScene):
         nt, f = self.nt, self.f
         self.step("cannot-change", (
             "But the previous activation cannot be changed directly. "
-            f"It is {self.act} of its own weighted sum, so only its own weight and bias can move it."))
+            f"It is {self.act} of its own weighted sum: only its own weight and bias move it."))
         self.play(FadeOut(self.bias_block), FadeOut(self.prev_head))
         kept = VGroup(self.prev_lines, self.prev_box)
         self.play(kept.animate.to_edge(UP, buff=0.35))
@@ -212,9 +212,9 @@ class BiasAndPreviousLayerScene(LessonScene):
         reused = self.shown_chains["previous"].result
         assert sc.values[2] == reused, "the reused factor is the number shown above"
         self.step("reuse", (
-            f"So that weight gets the same three factors: the activation it multiplies, {sc.values[0]}, "
-            f"the slope of {self.act}, {sc.values[1]}, and the number we kept, {reused}, reused, "
-            f"not recomputed. That gives {sc.result}."))
+            f"So that weight needs three factors: its input, {sc.values[0]}, "
+            f"the slope of {self.act}, {sc.values[1]}, and the kept {reused}, reused, "
+            f"not recomputed, giving {sc.result}."))
         self.play(FadeOut(self.def_marks))
         lines = self._lines(sc, f"the reused chain for {nt.w(g)}")
         lines.next_to(self.defs, DOWN, buff=0.55)
@@ -237,9 +237,8 @@ class BiasAndPreviousLayerScene(LessonScene):
                          self.tr.grad(engine.Param("w", g, 0, 0)), f"chain_trace.grad({p})")
         n = len(chain.factors)
         self.step("whole-path", (
-            f"Written out in full, it is a path of {n} factors down to the cost, with the same result, "
-            f"{sc.result}, the engine's gradient. Backpropagation never multiplies the whole path: "
-            "each layer reuses the one after it."))
+            f"Written out, it is a path of {n} factors with the same {sc.result}, the engine's gradient. "
+            "Backpropagation never multiplies the whole path: each layer reuses the one after it."))
         self.play(FadeOut(self.prev_lines), FadeOut(self.prev_box), FadeOut(self.defs))
         kept = VGroup(self.reuse_lines, self.reuse_box)
         self.play(kept.animate.to_edge(UP, buff=0.35))

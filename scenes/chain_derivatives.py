@@ -112,8 +112,7 @@ class DerivativesScene(LessonScene):
         n = len(self.kinds)
         weight = "the last weight" if self.f == self.L else "the weight we follow"
         self.step("chain-rule", (
-            f"The chain rule for {weight}: {n} factors, each a local slope. "
-            "Each one can be read off the formula that defines it."))
+            f"The chain rule for {weight}: {n} factors, each a local slope read off its own formula."))
         nt = self.nt
         parts = [nt.d(nt.C, nt.w(self.f)), "="]
         for i, fac in enumerate(self.chain.factors):
@@ -166,14 +165,14 @@ class DerivativesScene(LessonScene):
             mob = self.nt.tex("=", "2", r"\left(", a, "-", y_tex, r"\right)", rel, value, font_size=fs)
             mob[5].set_color(self.theme.target)
             self.equation(expr, value, approx=approx, what=r"\partial C_0/\partial a^{(L)} = 2(a - y)")
-            said = f"Here: {value}."
+            said = f"here {value}."
         elif kind == "sigma":
             z = self.record(self.tr.z(l)[0], label=self.nt.z(l), source=f"chain_trace.z({l})[0]", decimals=FINE)
             mob = self.nt.tex("=", self.nt.sigma_prime(z), "=", value, font_size=fs)
-            said = f"At z = {z} that is {value}."
+            said = f"at z = {z}: {value}."
         else:
             mob = self.nt.tex("=", value, font_size=fs)
-            said = f"Here: {value}."
+            said = f"here {value}."
         self.registered(mob)
         return mob, said
 
@@ -184,15 +183,12 @@ class DerivativesScene(LessonScene):
         n = len(self.kinds)
         fs = ROW_SIZE.get(n, 30 if n > 3 else style.SIZES.tex_small)
         sub, said = self._substitution(i, fs)
-        layer = nt.layer(l)
+        # the row on screen names the layer: the words need not
         intros = {
-            "dC_da": "The cost is the squared gap between output and target, so its slope is twice that gap.",
-            "sigma": (f"The output of layer {layer} is {self.act_name} of its weighted sum, "
-                      f"so its slope is the slope of {self.act_name}."),
-            "dz_da": (f"The weighted sum of layer {layer} is the weight times the previous activation plus the bias, "
-                      "so its slope along that activation is the weight."),
-            "dz_dw": (f"The weighted sum of layer {layer} is the weight times the previous activation plus the bias, "
-                      "so its slope along the weight is that activation."),
+            "dC_da": "The cost is the squared gap to the target, so its slope is twice the gap:",
+            "sigma": f"The output is {self.act_name} of the weighted sum, so its slope is the slope of {self.act_name}",
+            "dz_da": "The weighted sum is weight times activation plus bias, so its slope along the activation is the weight:",
+            "dz_dw": "The weighted sum is weight times activation plus bias, so its slope along the weight is the activation:",
         }
         self.step(name, intros[kind] + " " + said)
         definition = nt.tex(*def_parts, font_size=fs)
@@ -236,11 +232,10 @@ class DerivativesScene(LessonScene):
         parts, expr = product_parts(texts)
         rel, approx = relation(expr, product)
         said_factors = " times ".join(bracket(t) for t in texts)
-        direction = "raising" if self.chain.product < 0 else "lowering"
+        sign, direction = ("Negative", "raising") if self.chain.product < 0 else ("Positive", "lowering")
         self.step("product", (
-            f"Multiply them: {said_factors} gives {product}. "
-            "That is how fast this example's cost changes with the weight, "
-            f"and its sign says that {direction} the weight lowers the cost."))
+            f"Multiply them: {said_factors} gives {product}, how fast this example's cost changes with the weight. "
+            f"{sign}, so {direction} the weight lowers the cost."))
         self.play(FadeOut(self.marker))
         line = nt.tex(nt.d(nt.C, nt.w(self.f)), "=", *parts, rel, product, font_size=PAYOFF_SIZE)
         self.registered(line)

@@ -125,7 +125,8 @@ class MeaningScene(LessonScene):
     def _row(self, a: float, a_text: str, a_source: str, grad: float, grad_source: str) -> tuple[MathTex, Comparison]:
         nt = self.nt
         d_text = self.record(self.delta, label=nt.d(nt.C, nt.z(self.f)),
-                             source=f"chain_trace.layer({self.f}).dC_dz[0][0]", decimals=FINE)
+                             source=f"chain_trace.grad(engine.Param('b', {self.f}, 0))",  # = ∂C_0/∂z
+                             decimals=FINE)
         g_text = self.record(grad, label=nt.d(nt.C, nt.w(self.f)), source=grad_source, decimals=FINE)
         parts, expr = product_parts([a_text, d_text])
         rel, approx = relation(expr, g_text)
@@ -137,11 +138,10 @@ class MeaningScene(LessonScene):
 
     def show_dependence(self) -> None:
         nt, f = self.nt, self.f
-        layer = nt.layer(f)
         g_ours = self.tr.grad(self.param)
         self.step("dependence", (
-            "The weight's derivative is the previous activation times one more factor: "
-            f"how the cost reacts to the weighted sum of layer {layer}, which belongs to that neuron alone."))
+            "The weight's derivative is the previous activation times how the cost reacts "
+            "to this neuron's own weighted sum."))
         d = cc.diagram(self, width=7.0, height=1.5, neuron_radius=0.5)
         legible_values(d)
         d.to_edge(UP, buff=0.35)
@@ -169,8 +169,7 @@ class MeaningScene(LessonScene):
         self._align(row, head)
         self.table_head, self.rows = head, VGroup(row)
         self.rows_shown.append(cmp)
-        self.play(FadeIn(head))
-        self.play(FadeIn(row, shift=0.2 * DOWN))
+        self.play(FadeIn(head), FadeIn(row, shift=0.2 * DOWN))
         self.marker = tint(row, self.theme)
         self.play(FadeIn(self.marker))
         self._apply_edge(self.a0 * self.delta)
@@ -204,18 +203,17 @@ class MeaningScene(LessonScene):
         ours = self.rows_shown[0]
         a_text = self.record(target, label=nt.a(f - 1), source=repr(float(target)), decimals=style.DECIMALS)
         grad = target * self.delta
-        grad_src = f"{float(target)!r} * chain_trace.layer({f}).dC_dz[0][0]"
+        grad_src = f"{float(target)!r} * chain_trace.grad(engine.Param('b', {f}, 0))"  # ∂C_0/∂b = ∂C_0/∂z
         row, cmp = self._row(target, a_text, repr(float(target)), grad, grad_src)
         ratio = abs(grad / ours.grad)
         more = abs(target) > abs(self.a0)
         if more:
             said = (f"More active, at {a_text}, it grows to {cmp.grad_text}, {ratio:.1f} times ours. "
-                    "Only the first factor changed, and the derivative followed it: a weight matters most "
-                    "when its neuron is active. Neurons that fire together wire together.")
+                    "A weight matters most when the neuron it comes from is active: "
+                    "neurons that fire together wire together.")
         else:
-            said = ("Now hold that neuron exactly as it is and change only the activation before it. "
-                    f"Less active, at {a_text}, the derivative shrinks to {cmp.grad_text}, "
-                    f"{ratio:.2f} times ours.")
+            said = ("Hold that neuron as it is and change only the activation before it. "
+                    f"Less active, at {a_text}, the derivative shrinks to {cmp.grad_text}, {ratio:.2f} times ours.")
         self.step(name, said)
         s = ValueTracker(self.rows_shown[-1].a)
         lab = self.diagram.value_label(f - 1, 0)
@@ -250,9 +248,9 @@ class MeaningScene(LessonScene):
         n = len(avg.per_example)
         mean_text = self.record(avg.mean, label=nt.d("C", nt.w(f)), source="chain_avg.mean", decimals=FINE)
         self.step("average", (
-            "All that was one example, with cost C zero. "
-            f"The cost C the network learns from is the average over all {n} training examples, "
-            f"so its derivative is the average of theirs: row by row, the mean reaches {mean_text}."))
+            "That was one example's cost, C zero. "
+            f"The cost C the network learns from averages all {n} examples, "
+            f"so its derivative averages theirs: {mean_text}."))
         self.play(FadeOut(VGroup(self.diagram, self.formula, self.table_head, self.rows, self.marker)))
         fs = TABLE_FS
         w = nt.w(f)
@@ -335,8 +333,8 @@ class MeaningScene(LessonScene):
                  for i, (p, g) in enumerate(comps)]
         assert texts[followed] == self.mean_text
         self.step("gradient", (
-            f"Every weight and bias gets such an average. Together the {len(comps)} of them form "
-            f"the gradient of C, and our weight's entry is the {texts[followed]} we just found."))
+            f"Every weight and bias gets such an average: the {len(comps)} together form "
+            f"the gradient of C, our {texts[followed]} among them."))
         self.play(FadeOut(self.avg_block))
         fs = TABLE_FS
         nums = VGroup(*(self.registered(MathTex(t, font_size=fs)) for t in texts))
