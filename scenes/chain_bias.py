@@ -49,7 +49,7 @@ class ShownChain:
 def swapped_factors(tr: engine.Trace, f: int, first: str) -> tuple[list[engine.Factor], list[str]]:
     """w^(f)'s chain with its first factor swapped for the bias's (1) or the
     previous activation's (w^(f)); with each factor's engine source."""
-    p = "engine.Param('w', {f}, 0, 0)".format(f=f)
+    p = f"engine.Param('w', {f}, 0, 0)"
     weight = engine.long_chain(tr, engine.Param("w", f, 0, 0))
     rest = list(weight.factors[1:])
     rest_src = [f"engine.long_chain(chain_trace, {p}).factors[{i + 1}].value" for i in range(len(rest))]
@@ -89,7 +89,8 @@ class BiasAndPreviousLayerScene(LessonScene):
     def _shown(self, key: str, lhs: str, factors: list[engine.Factor], sources: list[str], result: float,
                result_source: str) -> ShownChain:
         # the bias's ∂z/∂b is exactly 1: written as 1
-        values = tuple(self.record(fac.value, label=fac.tex, source=src, decimals=0 if key == "bias" and i == 0 else FINE)
+        values = tuple(self.record(fac.value, label=fac.tex, source=src,
+                                   decimals=0 if key == "bias" and i == 0 else FINE)
                        for i, (fac, src) in enumerate(zip(factors, sources, strict=True)))
         res = self.record(result, label=lhs, source=result_source, decimals=FINE)
         _, expr = product_parts(list(values))

@@ -187,8 +187,10 @@ class DerivativesScene(LessonScene):
         intros = {
             "dC_da": "The cost is the squared gap to the target, so its slope is twice the gap:",
             "sigma": f"The output is {self.act_name} of the weighted sum, so its slope is the slope of {self.act_name}",
-            "dz_da": "The weighted sum is weight times activation plus bias, so its slope along the activation is the weight:",
-            "dz_dw": "The weighted sum is weight times activation plus bias, so its slope along the weight is the activation:",
+            "dz_da": ("The weighted sum is weight times activation plus bias, "
+                      "so its slope along the activation is the weight:"),
+            "dz_dw": ("The weighted sum is weight times activation plus bias, "
+                      "so its slope along the weight is the activation:"),
         }
         self.step(name, intros[kind] + " " + said)
         definition = nt.tex(*def_parts, font_size=fs)

@@ -276,8 +276,8 @@ class MeaningScene(LessonScene):
                 y -= row_h
                 continue
             # "+ 0.0" turns an exact -0.0 (ReLU'(z) = 0 times a negative) into 0.0, as the screen writes it
-            g_text = self.record(avg.per_example[k] + 0.0, label=f"dC_{k + 1}/dw", source=f"chain_avg.per_example[{k}] + 0.0",
-                                 decimals=FINE)
+            g_text = self.record(avg.per_example[k] + 0.0, label=f"dC_{k + 1}/dw",
+                                 source=f"chain_avg.per_example[{k}] + 0.0", decimals=FINE)
             per_texts.append(g_text)
             cells = [
                 MathTex(str(k + 1), font_size=fs),

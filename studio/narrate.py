@@ -57,7 +57,8 @@ def scene_facts(lecture, entries: list[SceneEntry], cache_dir: Path) -> dict[str
             from studio.runner import _env, construct
             from studio.texlock import share_tex_cache
 
-            print(f"(reading the narration of {len(missing)} scene(s) once)", file=sys.stderr)
+            if sys.stderr.isatty():  # a progress note for a person watching, not part of any output
+                print(f"(reading the narration of {len(missing)} scene(s) once)", file=sys.stderr)
             share_tex_cache(cache_dir / "Tex")
             with tempfile.TemporaryDirectory() as media, _env(BACKPROP_VOICE=None, BACKPROP_STEP_PLAN=None):
                 for e in missing:

@@ -6,7 +6,6 @@ is put back."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
