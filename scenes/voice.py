@@ -19,6 +19,7 @@ We keep this thin layer rather than manim-voiceover: see README ("Narration").
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
@@ -216,13 +217,19 @@ class PiperVoice:
         text = clean(text)
         key = self.key(text)
         wav, meta = self.cache / f"{key}.wav", self.cache / f"{key}.json"
-        try:
-            times = json.loads(meta.read_text())
-            if wav.exists():
-                lines = tuple(Line(t["text"], t["start"], t["end"]) for t in times["lines"])
-                return Utterance(lines, times["duration"], wav)
-        except (OSError, ValueError, KeyError):
-            pass
+        cached = _cached(wav, meta)
+        if cached is not None:
+            return cached
+        self.cache.mkdir(parents=True, exist_ok=True)
+        # One process speaks a step; others wait and take its file (the same sound, never spoken twice).
+        with open(self.cache / f".{key}.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            cached = _cached(wav, meta)
+            if cached is not None:
+                return cached
+            return self._speak_step(text, wav, meta)
+
+    def _speak_step(self, text: str, wav: Path, meta: Path) -> Utterance:
         parts, lines, t, rate = [], [], 0.0, 22050
         for sentence in sentences(text):
             audio = self.speak(sentence)
@@ -241,6 +248,18 @@ class PiperVoice:
         meta_tmp.replace(meta)
         self.synthesised += 1
         return Utterance(tuple(lines), duration, wav)
+
+
+def _cached(wav: Path, meta: Path) -> Utterance | None:
+    """A step spoken before: its times and sound, or None."""
+    try:
+        times = json.loads(meta.read_text())
+        if wav.exists():
+            return Utterance(tuple(Line(t["text"], t["start"], t["end"]) for t in times["lines"]),
+                             times["duration"], wav)
+    except (OSError, ValueError, KeyError):
+        pass
+    return None
 
 
 def read_wav_bytes(buffer: io.BytesIO) -> Audio:
