@@ -30,7 +30,7 @@ import stat
 import tomllib
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +116,9 @@ class Lecture:
     chain: ChainSetup
     multi: MultiSetup
     digits: DigitsSetup
+    # [narration.<Scene>] <step> = "text": a step's spoken narration replaced (scenes check the step names)
+    narration: dict[str, dict[str, str]] = field(default_factory=dict)
+    voice: str = "piper"  # "piper", "none" (silent) or a folder <Scene>/<step>.wav (relative to the file)
 
     @property
     def folder(self) -> str:
@@ -284,6 +287,17 @@ SCHEMA: dict[str, Any] = {
         "j": (_int_in(0), "a neuron index of layer L (from 0)", 0),
         "k": (_int_in(0), "a neuron index of layer L-1 (from 0)", 0),
     },
+    "voice": (
+        lambda v: isinstance(v, str) and v.strip() != "" and "\x00" not in v and len(v) < 4096,
+        '"piper", "none" or a folder of recordings',
+        "piper",
+    ),
+    "narration": (
+        lambda v: isinstance(v, dict) and all(
+            isinstance(t, dict) and all(isinstance(x, str) and x.strip() for x in t.values()) for t in v.values()),
+        'tables [narration.<Scene>] of <step> = "text"',
+        {},
+    ),
     "digits": {
         "example": (_int_in(0, 1796), "an index from 0 to 1796", 0),
         "epochs": (_int_in(1, 200), "a whole number from 1 to 200", 30),
@@ -488,6 +502,8 @@ def parse_lecture(text: str, path: Path) -> Lecture:
         chain=chain,
         multi=multi,
         digits=DigitsSetup(d["example"], d["epochs"], d["batch_size"], float(d["learning_rate"]), d["seed"]),
+        narration=values["narration"],
+        voice=values["voice"],
     )
 
 

@@ -1,16 +1,25 @@
-"""What every lecture scene shares: its lecture, theme, steps, captions and
-the manifest of the numbers it shows.
+"""What every lecture scene shares: its lecture, theme, steps, narration,
+captions and the manifest of the numbers and calculations it shows.
 
 A scene's `construct()` is a storyboard: a list of named steps. Each step
-calls `self.step(name, caption)` first. At the end of every step the scene
-can, on request (environment variables set by the CLI and the tests):
-  - save a storyboard frame (BACKPROP_STORYBOARD=<folder>);
-  - check its layout: everything inside the frame, no two labels overlapping
-    (BACKPROP_CHECK=1; problems are collected in `self.layout_problems`).
+calls `self.step(name, text)` first; `text` is the step's narration, whose
+sentences become the captions. A step lasts at least as long as its
+narration takes to say or to read (scenes.narration): when its animations
+are done sooner, the picture holds until the words are.
 
-Every number shown goes through `self.number(...)`, which records its label,
-value and engine source in the manifest written beside the video, so a test
-can recompute each value from a fresh engine run.
+At the end of every step the scene can, on request (environment variables
+set by the CLI and the tests):
+  - save a storyboard frame (BACKPROP_STORYBOARD=<folder>);
+  - check what a viewer would notice (BACKPROP_CHECK=1, scenes.checks):
+    anything off the frame, labels overlapping each other or lying on lines,
+    text too small or too faint, captions too fast to read, calculations that
+    do not check out. Problems collect in `self.layout_problems`, per-step
+    measures in `self.step_metrics`.
+
+Every number shown goes through `self.number(...)` or `self.record(...)`,
+which record its label, value and engine source in the manifest written
+beside the video; every calculation shown goes through `self.equation(...)`.
+Tests recompute each from a fresh engine run and from the shown operands.
 """
 
 from __future__ import annotations
@@ -31,20 +40,22 @@ from manim import (
     SingleStringMathTex,
     Tex,
     Text,
-    ValueTracker,
-    VMobject,
     config,
 )
+from manim.animation.animation import prepare_animation
 
 from engine.lecture import Lecture, lecture_from_env
-from scenes import style
+from scenes import checks, style
+from scenes.narration import READING_WPS, Narrator, ReadingPace, Utterance, clean, stretch_lines, words
 from scenes.vocab.camera import FastEdgeCamera
 
 STORYBOARD_ENV = "BACKPROP_STORYBOARD"
 CHECK_ENV = "BACKPROP_CHECK"
 MANIFEST_ENV = "BACKPROP_MANIFEST"
 
-TEXT_TYPES = (Text, MathTex, Tex, SingleStringMathTex, DecimalNumber, Integer)
+TEXT_TYPES = checks.TEXT_TYPES
+PLAN_ENV = "BACKPROP_STEP_PLAN"  # JSON: {scene: {step: seconds its animations take unstretched}}
+MAX_STRETCH = 1.6  # animations slow down at most this much to fill their narration; beyond, the picture holds
 # A decimal number written into a formula by hand would bypass the manifest.
 _DECIMAL_IN_TEX = re.compile(r"\d\.\d")
 
@@ -58,6 +69,17 @@ class Shown:
     text: str  # exactly as displayed
     source: str  # expression over scenes.values.namespace(lecture)
     step: str  # the storyboard step that first shows it
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A calculation on screen: the shown operands as a Python expression, and the shown result."""
+
+    expr: str  # e.g. "(0.62 - 1.00)**2 + 0.42**2", each number exactly as displayed
+    result: str  # exactly as displayed
+    approx: bool  # shown with ≈: the result needs only agree within the operands' rounding
+    what: str
+    step: str
 
 
 class LessonScene(Scene):
@@ -77,26 +99,51 @@ class LessonScene(Scene):
         for cls in (MathTex, Tex, SingleStringMathTex, Text, DecimalNumber, Integer):
             cls.set_default(color=self.theme.ink)
         self.shown: list[Shown] = []
+        self.equations: list[Equation] = []
         self._registered: set[int] = set()
         self.steps: list[str] = []
         self.step_times: list[float] = []  # when each step starts, in seconds (chapters of the lecture page)
         self.captions: list[tuple[float, float, str]] = []  # (start, duration, text)
+        self.narration: dict[str, str] = {}  # step -> what is said in it
+        self.step_seconds: dict[str, float] = {}  # step -> how long its animations took (no hold)
         self.layout_problems: list[str] = []
-        self._caption: tuple[str, float] | None = None
+        self.step_metrics: list[dict] = []
+        self.narrator: Narrator = self.make_narrator()
+        self._utterance: tuple[Utterance, float] | None = None
+        self._stretch = 1.0
+        self._last_content: list[Mobject] = []
+        plan = os.environ.get(PLAN_ENV)
+        self._plan: dict[str, float] = json.loads(Path(plan).read_text()).get(type(self).__name__, {}) if plan else {}
         storyboard = os.environ.get(STORYBOARD_ENV)
         self._storyboard_dir = Path(storyboard) if storyboard else None
         self._check = os.environ.get(CHECK_ENV) == "1"
 
     # --- storyboard ---------------------------------------------------------
 
+    def make_narrator(self) -> Narrator:
+        """Who times the steps: the voice $BACKPROP_VOICE names (scenes.voice), else reading pace (silent)."""
+        from scenes.voice import narrator_from_env
+
+        return narrator_from_env() or ReadingPace()
+
     def step(self, name: str, caption: str | None = None) -> None:
-        """Start a named step; `caption` becomes its subcaption (.srt)."""
+        """Start a named step; `caption` is what is said in it (its sentences become the .srt)."""
         self._end_step()
         self.steps.append(name)
         self.step_times.append(round(self.time, 3))
         self.on_step(name)
-        if caption and self.lecture.captions:
-            self._caption = (caption, self.time)
+        self._utterance, self._stretch = None, 1.0
+        text = clean(self.lecture.narration.get(type(self).__name__, {}).get(name) or caption or "")
+        if not text:
+            return
+        self.narration[name] = text
+        utterance = self.narrator.utter(type(self).__name__, name, text)
+        self._utterance = (utterance, self.time)
+        if utterance.audio is not None:
+            self.add_sound(str(utterance.audio))
+        natural = self._plan.get(name)
+        if natural:  # a known natural length: slow the animations towards the narration's
+            self._stretch = min(MAX_STRETCH, max(1.0, utterance.duration / natural))
 
     def on_step(self, name: str) -> None:
         """Called as each step starts, before its first animation (presenting tools hook in here)."""
@@ -105,18 +152,60 @@ class LessonScene(Scene):
         if not self.steps:
             return
         name = self.steps[-1]
-        if self._caption is not None:
-            text, start = self._caption
-            elapsed = max(self.time - start, 0.5)
-            self.captions.append((start, elapsed, text))
-            if not config.dry_run:  # a dry run has no output file to put an .srt beside
-                self.add_subcaption(text, duration=elapsed, offset=-(self.time - start))
-            self._caption = None
+        wps = None
+        if self._utterance is not None:
+            utterance, start = self._utterance
+            self._stretch = 1.0
+            self.step_seconds[name] = round(self.time - start, 3)  # before the hold: the step plan's measure
+            hold = utterance.duration - (self.time - start)
+            if hold > 1e-3:  # the words are not done yet: the picture holds for them
+                self.wait(hold)
+            lines = utterance.lines if utterance.audio is not None else stretch_lines(utterance, self.time - start)
+            for line in lines:
+                duration = line.end - line.start
+                wps = max(wps or 0.0, words(line.text) / duration)
+                if self._check and utterance.audio is None and words(line.text) / duration > READING_WPS + 1e-6:
+                    self.layout_problems.append(f"step '{name}': caption {line.text!r} needs "
+                                                f"{words(line.text) / duration:.1f} words/s (at most {READING_WPS})")
+                if self.lecture.captions:
+                    self.captions.append((start + line.start, duration, line.text))
+                    if not config.dry_run:  # a dry run has no output file to put an .srt beside
+                        self.add_subcaption(line.text, duration=duration, offset=start + line.start - self.time)
+            self._utterance = None
+        if config.save_last_frame and any(checks.visible(m) for m in self.mobjects):
+            # a still (png) shows the last step with content, not a stage cleared for the next scene
+            self._last_content = [m.copy() for m in self.mobjects]
         if self._storyboard_dir is not None:
             self._save_storyboard_frame(len(self.steps), name)
         if self._check:
-            self.layout_problems.extend(f"step '{name}': {p}" for p in layout_problems(self))
-            self.layout_problems.extend(f"step '{name}': {p}" for p in self._unregistered_numbers())
+            problems, smallest = self._viewer_problems()
+            problems += self._unregistered_numbers()
+            self.layout_problems.extend(f"step '{name}': {p}" for p in problems)
+            self.step_metrics.append({"step": name, "time": round(self.time, 2),
+                                      "smallest_text_px": smallest and round(smallest, 1),
+                                      "caption_words_per_s": wps and round(wps, 2), "problems": len(problems)})
+
+    def _viewer_problems(self) -> tuple[list[str], float | None]:
+        mobjects = [m for m in self.mobjects if checks.visible(m)]
+        texts = [t for top in mobjects for t in checks.outer_texts(top)]
+        smallest, small = checks.small_texts(texts)
+        problems = checks.off_frame(mobjects) + checks.overlapping_texts(texts) + small
+        problems += checks.texts_on_lines(texts, mobjects)
+        problems += checks.low_contrast(texts, mobjects, self.theme.background)
+        return problems, smallest
+
+    # --- pacing -----------------------------------------------------------------
+
+    def play(self, *args, **kwargs) -> None:
+        """As Scene.play, with the step's stretch applied (Scene.wait plays a Wait, so waits stretch too)."""
+        if self._stretch != 1.0:
+            args = tuple(prepare_animation(a) for a in args)
+            if kwargs.get("run_time"):
+                kwargs["run_time"] *= self._stretch
+            else:
+                for anim in args:
+                    anim.run_time *= self._stretch
+        super().play(*args, **kwargs)
 
     def _save_storyboard_frame(self, index: int, name: str) -> None:
         from PIL import Image
@@ -132,9 +221,22 @@ class LessonScene(Scene):
 
     def tear_down(self) -> None:
         self._end_step()
+        if config.save_last_frame and self._last_content and not any(checks.visible(m) for m in self.mobjects):
+            self.add(*self._last_content)
+        self._check_narration_keys()
         for cls in (MathTex, Tex, SingleStringMathTex, Text, DecimalNumber, Integer):
             cls.set_default()
         self._write_manifest()
+
+    def _check_narration_keys(self) -> None:
+        """A lecture's [narration.<Scene>] naming a step this scene does not have is the teacher's typo."""
+        from scenes.narration import NarrationKeyError
+
+        scene = type(self).__name__
+        unknown = sorted(set(self.lecture.narration.get(scene, {})) - set(self.steps))
+        if unknown:
+            raise NarrationKeyError(f"{self.lecture.path}: unknown key 'narration.{scene}.{unknown[0]}' "
+                             f"(steps of {scene}: {', '.join(self.steps)})")
 
     # --- numbers --------------------------------------------------------------
 
@@ -157,9 +259,20 @@ class LessonScene(Scene):
 
     def record(self, value: float, *, label: str, source: str, decimals: int = style.DECIMALS) -> str:
         """Record a number shown some other way (inside a formula); its text."""
-        text = f"{float(value):.{decimals}f}"
+        text = checks.format_shown(float(value), decimals)
         self.shown.append(Shown(label, float(value), text, source, self.steps[-1] if self.steps else ""))
         return text
+
+    def equation(self, expr: str, result: str, *, approx: bool = False, what: str = "") -> None:
+        """Record a calculation the screen shows: `expr` over the numbers exactly as shown
+        (the texts `number`/`record` returned), `result` as shown. With `approx` the screen
+        must write ≈, and the result need only agree within the operands' rounding."""
+        eq = Equation(expr, result, approx, what, self.steps[-1] if self.steps else "")
+        self.equations.append(eq)
+        if self._check:
+            problem = checks.equation_problem(expr, result, approx)
+            if problem:
+                self.layout_problems.append(f"step '{eq.step}': {what or 'a calculation'}: {problem}")
 
     def registered(self, mob: Mobject) -> Mobject:
         """Mark a mobject whose numbers were recorded with `record`."""
@@ -169,7 +282,7 @@ class LessonScene(Scene):
     def _unregistered_numbers(self) -> list[str]:
         problems = []
         for top in self.mobjects:
-            for mob in _outer_texts(top, self._registered):
+            for mob in checks.outer_texts(top, self._registered):
                 if isinstance(mob, DecimalNumber | Integer):
                     problems.append(f"a number {mob.get_value()} not recorded in the manifest")
                 elif isinstance(mob, MathTex | Tex | SingleStringMathTex):
@@ -197,73 +310,9 @@ class LessonScene(Scene):
             "scene": type(self).__name__,
             "lecture": str(self.lecture.path),
             "steps": self.steps,
+            "narration": self.narration,
             "step_times": self.step_times,
+            "step_seconds": self.step_seconds,
             "numbers": [asdict(s) for s in self.shown],
+            "equations": [asdict(e) for e in self.equations],
         }
-
-
-# --- layout checks ----------------------------------------------------------
-
-
-def _visible(mob: Mobject) -> bool:
-    family = mob.get_family()
-    for m in family:
-        if isinstance(m, ValueTracker) or not m.has_points():
-            continue  # a tracker holds a number, it draws nothing
-        if not isinstance(m, VMobject):
-            return True  # an image: drawn as it is
-        if m.get_fill_opacity() > 0.01 or m.get_stroke_opacity() > 0.01:
-            return True
-    return False
-
-
-def _outer_texts(mob: Mobject, skip: set[int] = frozenset()) -> list[Mobject]:
-    """Text-like mobjects not nested inside another text-like mobject."""
-    if id(mob) in skip:
-        return []
-    if isinstance(mob, TEXT_TYPES):
-        return [mob] if _visible(mob) else []
-    out: list[Mobject] = []
-    for sub in mob.submobjects:
-        out.extend(_outer_texts(sub, skip))
-    return out
-
-
-def _box(mob: Mobject) -> tuple[float, float, float, float]:
-    return (mob.get_left()[0], mob.get_bottom()[1], mob.get_right()[0], mob.get_top()[1])
-
-
-def layout_problems(scene: Scene, margin: float = 0.0, overlap_tolerance: float = 0.03) -> list[str]:
-    """Mobjects leaving the frame and labels overlapping, in the current state."""
-    problems = []
-    half_w, half_h = config.frame_width / 2 - margin, config.frame_height / 2 - margin
-    for mob in scene.mobjects:
-        if not mob.has_points() and not mob.submobjects:
-            continue
-        if not _visible(mob):
-            continue
-        x0, y0, x1, y1 = _box(mob)
-        if x0 < -half_w or x1 > half_w or y0 < -half_h or y1 > half_h:
-            problems.append(
-                f"{_name(mob)} leaves the frame (box x {x0:.2f}..{x1:.2f}, y {y0:.2f}..{y1:.2f})"
-            )
-    texts = [t for top in scene.mobjects for t in _outer_texts(top)]
-    for i, a in enumerate(texts):
-        ax0, ay0, ax1, ay1 = _box(a)
-        for b in texts[i + 1 :]:
-            bx0, by0, bx1, by1 = _box(b)
-            w = min(ax1, bx1) - max(ax0, bx0)
-            h = min(ay1, by1) - max(ay0, by0)
-            if w > overlap_tolerance and h > overlap_tolerance:
-                problems.append(f"{_name(a)} overlaps {_name(b)}")
-    return problems
-
-
-def _name(mob: Mobject) -> str:
-    if isinstance(mob, DecimalNumber | Integer):
-        return f"number {mob.get_value():g}"
-    if hasattr(mob, "tex_string"):
-        return f"{type(mob).__name__} {mob.tex_string!r}"
-    if isinstance(mob, Text):
-        return f"Text {getattr(mob, 'original_text', mob.text)!r}"
-    return type(mob).__name__

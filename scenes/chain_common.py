@@ -66,3 +66,28 @@ def long_chain(scene, param: engine.Param | None = None) -> engine.Chain:
 
 def factor_source(param_expr: str, i: int) -> str:
     return f"engine.long_chain(chain_trace, {param_expr}).factors[{i}].value"
+
+
+def relation(expr: str, result: str) -> tuple[str, bool]:
+    """How a shown calculation is written: ("=", False) when the shown operands give the
+    shown result exactly at its precision, else ("\\approx", True) (record it with approx)."""
+    from scenes.checks import equation_problem
+
+    exact = equation_problem(expr, result, False) is None
+    return ("=", False) if exact else (r"\approx", True)
+
+
+def spoken_layer(l: int, L: int) -> str:
+    """A layer relative to the last, as said aloud: "L", "L minus 1"."""
+    return "L" if l == L else f"L minus {L - l}"
+
+
+def spoken(kind: str, l: int, L: int) -> str:
+    """A chain symbol as said aloud: "w of L minus 1"."""
+    return f"{kind} of {spoken_layer(l, L)}"
+
+
+def activation_name(scene) -> str:
+    """The lecture's activation as said aloud (sigmoid, ReLU, tanh)."""
+    act = engine.get_activation(scene.lecture.chain.network.activation)
+    return {"sigmoid": "sigmoid", "relu": "ReLU", "tanh": "tanh"}.get(act.name, act.name)

@@ -1,6 +1,14 @@
-"""Segment 4: what the derivatives mean, the average over examples, the gradient vector."""
+"""Segment 4: what the derivatives mean, the average over examples, the gradient vector.
+
+The weight's derivative is the previous activation times ∂C_0/∂z^(f), a
+number that belongs to the neuron the weight feeds. Holding that neuron as
+it is (its weighted sum, output and target), only the previous activation
+is changed, so only that factor differs between the rows compared.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from manim import (
@@ -13,8 +21,10 @@ from manim import (
     FadeOut,
     Line,
     MathTex,
+    ReplacementTransform,
     SurroundingRectangle,
     Text,
+    TransformFromCopy,
     ValueTracker,
     VGroup,
     Write,
@@ -24,19 +34,64 @@ import engine
 from scenes import chain_common as cc
 from scenes import style
 from scenes.base import LessonScene
+from scenes.chain_derivatives import product_parts, relation, tint
 
 FINE = style.DECIMALS_FINE
-DIM = 0.1  # the previous activation's value when dim; the bright one is found by the engine
+ROW_FS = 36  # the comparison rows
+TABLE_FS = 30  # the table of examples and the gradient's entries
+MAX_ROWS = 8  # more examples than this: a sample of rows is shown (the mean is over all)
+BOUNDED = {"sigmoid": 1.0, "tanh": 1.0}  # activations that cannot exceed 1 in size
 
 
-def tail_network(net: engine.Network, f: int) -> engine.Network:
-    """The layers f..L alone: its input plays a^(f-1)."""
-    return engine.Network(net.weights[f - 1:], net.biases[f - 1:], net.activation)
+@dataclass(frozen=True)
+class Comparison:
+    """One row of the comparison: a previous activation (exactly as shown) and the weight's derivative."""
+
+    a: float
+    a_text: str
+    grad: float
+    grad_text: str
+    expr: str
+    approx: bool
 
 
-def tail_source(f: int, s: float) -> str:
-    return (f"engine.run(engine.Network(chain.network.weights[{f - 1}:], chain.network.biases[{f - 1}:], "
-            f"chain.network.activation), [{s!r}], chain.y)")
+def compared_activations(a: float, activation: str) -> tuple[float, float | None]:
+    """A less active and a more active value for the previous neuron (2 decimals,
+    the sign of `a`), both within the activation's range; None when no larger
+    value fits (an activation already near its ceiling)."""
+    sign = -1.0 if a < 0 else 1.0
+    m = abs(a)
+    lo = round(m / 5, 2) if m < 0.5 or m > 0.75 else 0.10
+    cap = BOUNDED.get(activation)
+    hi = round(min(1.75 * m, 0.95), 2) if cap else round(1.75 * m, 2)
+    if 0.25 <= m <= 0.75 and cap:
+        hi = 0.90
+    return sign * max(lo, 0.01), (sign * hi if hi >= m + 0.05 else None)
+
+
+def legible_values(d, font_size: float = 30) -> None:
+    """Neuron values at a readable size (the diagram's default is smaller than
+    the 12 px the checks ask for); they stay centred in their neurons."""
+    for l in range(d.L + 1):
+        for j in d.shown(l):
+            lab = d.value_label(l, j)
+            if lab is not None:
+                lab.font_size = font_size
+                lab.move_to(d.neuron(l, j))
+
+
+def mean_expr(texts: list[str]) -> str:
+    """The mean of shown numbers, as the Python the equation check reads."""
+    terms = " + ".join(f"({t})" if t.startswith("-") else t for t in texts)
+    return f"({terms}) / {len(texts)}"
+
+
+def sample_rows(n: int, limit: int = MAX_ROWS) -> list[int | None]:
+    """Which example rows a table of `n` shows (None: an ellipsis row)."""
+    if n <= limit:
+        return list(range(n))
+    head = limit - 3
+    return [*range(head), None, n - 2, n - 1]
 
 
 class MeaningScene(LessonScene):
@@ -47,9 +102,9 @@ class MeaningScene(LessonScene):
     def construct(self) -> None:
         self.setup_chain()
         self.show_dependence()
-        self.sweep_activation(DIM, "dim-neuron", "A dim previous neuron: the weight hardly matters to the cost.")
-        self.sweep_activation(self.bright, "bright-neuron",
-                              "Brighter, and the weight matters much more: neurons that fire together wire together.")
+        self.compare(self.lo, "less-active")
+        if self.hi is not None:
+            self.compare(self.hi, "more-active")
         self.average_examples()
         self.gradient_vector()
 
@@ -58,231 +113,264 @@ class MeaningScene(LessonScene):
         self.net, self.f, self.L = chain.network, chain.follow, chain.network.L
         self.nt = cc.notation(self)
         self.tr = cc.trace(self)
-        self.tail = tail_network(self.net, self.f)
-        grid = [round(0.1 + 0.05 * i, 2) for i in range(19)]  # 0.10 .. 1.00
-        grads = [abs(self._tail_trace(s).grad(engine.Param("w", 1, 0, 0))) for s in grid]
-        # the brightness (up to 1) at which this weight matters most to the cost
-        self.bright = grid[int(np.argmax(grads))] if grid[int(np.argmax(grads))] > DIM else 1.0
-        self.gmax = max(max(grads), abs(self.tr.grad(cc.followed_weight(self.lecture))), 1e-12)
+        self.param = cc.followed_weight(self.lecture)
+        self.a0 = float(self.tr.a(self.f - 1)[0])
+        self.delta = float(self.tr.layer(self.f).dC_dz[0][0])  # ∂C_0/∂z^(f): held fixed below
+        self.lo, self.hi = compared_activations(self.a0, self.net.activation)
+        self.rows_shown: list[Comparison] = []
+        self.neuron_readings: list[tuple[str, str]] = []  # (neuron label text, row's a text) at each step's end
+        self.gmax = max(abs(self.a0), abs(self.lo), abs(self.hi or 0.0)) * abs(self.delta) or 1.0
 
-    def _tail_trace(self, s: float) -> engine.Trace:
-        return engine.run(self.tail, [s], self.lecture.chain.y)
+    # --- one example: the previous activation as a factor -------------------------
+    def _row(self, a: float, a_text: str, a_source: str, grad: float, grad_source: str) -> tuple[MathTex, Comparison]:
+        nt = self.nt
+        d_text = self.record(self.delta, label=nt.d(nt.C, nt.z(self.f)),
+                             source=f"chain_trace.grad(engine.Param('b', {self.f}, 0))",  # = ∂C_0/∂z
+                             decimals=FINE)
+        g_text = self.record(grad, label=nt.d(nt.C, nt.w(self.f)), source=grad_source, decimals=FINE)
+        parts, expr = product_parts([a_text, d_text])
+        rel, approx = relation(expr, g_text)
+        self.equation(expr, g_text, approx=approx, what=f"{nt.a(self.f - 1)} times the held factor")
+        row = nt.tex(*parts, rel, g_text, font_size=ROW_FS)
+        row[-1].set_color(self.theme.ink)
+        self.registered(row)
+        return row, Comparison(a, a_text, grad, g_text, expr, approx)
 
     def show_dependence(self) -> None:
-        self.step("dependence", caption="The weight's derivative carries the previous activation as a factor.")
         nt, f = self.nt, self.f
-        d = cc.diagram(self, width=8.0, height=1.6, neuron_radius=0.42)
-        d.to_edge(UP, buff=0.8)
+        g_ours = self.tr.grad(self.param)
+        self.step("dependence", (
+            "The weight's derivative is the previous activation times how the cost reacts "
+            "to this neuron's own weighted sum."))
+        d = cc.diagram(self, width=7.0, height=1.5, neuron_radius=0.5)
+        legible_values(d)
+        d.to_edge(UP, buff=0.35)
         self.diagram = d
-        dim = VGroup(*(d.layer(l) for l in range(0, f - 1)), *(d.edges(l) for l in range(1, f)),
-                     *(d.value_label(l, 0) for l in range(0, f - 1)))
         self.play(FadeIn(d))
-        self.play(dim.animate.set_opacity(0.3))
-        a_sym, w_sym = nt.a(f - 1), nt.w(f)
-        a_lab = nt.tex(a_sym, "=")
-        g_lab = nt.tex(nt.d(nt.C, w_sym), "=")
-        self.a_val = self.number(self.tr.a(f - 1)[0], label=a_sym, source=f"chain_trace.a({f - 1})[0]",
-                                 decimals=style.DECIMALS)
-        self.g_val = self.number(self.tr.grad(cc.followed_weight(self.lecture)), label=nt.d(nt.C, w_sym),
-                                 source="chain_trace.grad(chain_param)", decimals=FINE, color=self.theme.cost)
-        row_a = VGroup(a_lab, self.a_val).arrange(RIGHT, buff=0.2)
-        row_g = VGroup(g_lab, self.g_val).arrange(RIGHT, buff=0.2)
-        panel = VGroup(row_a, row_g).arrange(DOWN, buff=0.6, aligned_edge=LEFT)
-        panel.next_to(d, DOWN, buff=1.2)
-        chain = engine.weight_chain(self.tr, f, 0, 0)
-        self.factor_vals = [
-            self.number(fac.value, label=fac.tex, decimals=FINE, font_size=style.SIZES.tex_small,
-                        source=f"engine.weight_chain(chain_trace, {f}, 0, 0).factors[{i}].value")
-            for i, fac in enumerate(chain.factors)
-        ]
-        parts = []
-        for i, fac in enumerate(chain.factors):
-            if i:
-                parts.append(r"\cdot")
-            parts.append(fac.tex)
-        note = nt.tex("=", *parts, font_size=style.SIZES.tex_small)
-        note.next_to(row_g, RIGHT, buff=0.3)
-        for i, num in enumerate(self.factor_vals):
-            num.next_to(note[1 + 2 * i], DOWN, buff=0.2)
-        full = VGroup(panel, note, *self.factor_vals)
-        full.set_x(0)
-        self.panel = full
-        self.play(FadeIn(panel), Write(note), FadeIn(VGroup(*self.factor_vals)))
-        self._apply_edge(self.tr.grad(cc.followed_weight(self.lecture)))
-        self.wait(style.TIMINGS.pause)
+        earlier = VGroup(*(d.layer(l) for l in range(0, f - 1)), *(d.edges(l) for l in range(1, f)),
+                         *(m for l in range(0, f - 1) if (m := d.value_label(l, 0)) is not None))
+        if len(earlier):
+            self.play(FadeOut(earlier))  # a^(f-1) is set by hand below: what came before no longer applies
+            d.remove(*earlier)
+        formula = nt.tex(nt.d(nt.C, nt.w(f)), "=", nt.d(nt.z(f), nt.w(f)), r"\cdot", nt.d(nt.C, nt.z(f)),
+                         "=", nt.a(f - 1), r"\cdot", nt.d(nt.C, nt.z(f)), font_size=style.SIZES.tex)
+        formula.next_to(d, DOWN, buff=0.5)
+        self.play(Write(formula[:5]), run_time=1.5)
+        self.play(TransformFromCopy(formula[2], formula[6]), FadeIn(formula[5]), FadeIn(formula[7]),
+                  TransformFromCopy(formula[4], formula[8]), run_time=1.5)
+        self.formula = formula
+        # the table: one row per previous activation; ours first
+        a_text = self.record(self.a0, label=nt.a(f - 1), source=f"chain_trace.a({f - 1})[0]", decimals=FINE)
+        row, cmp = self._row(self.a0, a_text, f"chain_trace.a({f - 1})[0]", g_ours, "chain_trace.grad(chain_param)")
+        head = nt.tex(nt.a(f - 1), r"\cdot", nt.d(nt.C, nt.z(f)), "=", nt.d(nt.C, nt.w(f)), font_size=ROW_FS)
+        head.next_to(formula, DOWN, buff=0.45)
+        self._align(row, head)
+        row.next_to(head, DOWN, buff=0.3)
+        self._align(row, head)
+        self.table_head, self.rows = head, VGroup(row)
+        self.rows_shown.append(cmp)
+        self.play(FadeIn(head), FadeIn(row, shift=0.2 * DOWN))
+        self.marker = tint(row, self.theme)
+        self.play(FadeIn(self.marker))
+        self._apply_edge(self.a0 * self.delta)
+        self._note_reading(cmp)
+
+    def _align(self, row: MathTex, head: MathTex) -> None:
+        """The row's '=' under the header's '='."""
+        row.shift((head[3].get_x() - row[-2].get_x()) * RIGHT)
 
     def _apply_edge(self, g: float) -> None:
-        """Edge of w^(f): colour by the weight's sign, width by |gradient|."""
+        """Edge of w^(f): colour by the weight's sign, width by |∂C_0/∂w| (on one scale for every row)."""
         w = float(self.net.W(self.f)[0, 0])
         u = np.sign(w) * max(abs(g) / self.gmax, 0.05)
         self.diagram.edge_layers[self.f].apply(np.array([[u]]))
 
-    def sweep_activation(self, target: float, name: str, caption: str) -> None:
-        self.step(name, caption=caption)
-        d, f, L = self.diagram, self.f, self.L
-        start = float(self.a_val.get_value())
-        s = ValueTracker(start)
-
-        def refresh(_m=None) -> None:
-            v = float(s.get_value())
-            tt = self._tail_trace(v)
-            d.neuron(f - 1, 0).set_fill(opacity=float(np.clip(v, 0, 1)))
-            for m in range(1, L - f + 2):
-                d.neuron(f - 1 + m, 0).set_fill(opacity=float(np.clip(tt.a(m)[0], 0, 1)))
-                lab = d.value_label(f - 1 + m, 0)
-                if lab is not None:
-                    lab.set_value(tt.a(m)[0])
-                    lab.set_color(self.theme.neuron_text_bright if tt.a(m)[0] > 0.5 else self.theme.ink)
-            lab = d.value_label(f - 1, 0)
-            if lab is not None:
-                lab.set_value(v)
-                lab.set_color(self.theme.neuron_text_bright if v > 0.5 else self.theme.ink)
-            self.a_val.set_value(v)
-            for num, fac in zip(self.factor_vals, engine.weight_chain(tt, 1, 0, 0).factors, strict=True):
-                num.set_value(fac.value)
-            g = tt.grad(engine.Param("w", 1, 0, 0))
-            self.g_val.set_value(g)
-            self._apply_edge(g)
-
-        self.a_val.add_updater(refresh)
-        self.play(s.animate.set_value(target), run_time=style.TIMINGS.nudge * 1.5)
-        self.a_val.clear_updaters()
-        self.remove(s)
-        s.set_value(target)
-        refresh()
-        # record exactly what is shown now
-        tt, src = self._tail_trace(target), tail_source(f, target)
-        lit = repr(float(target))
-        cc.set_number(self, self.a_val, target, label=self.nt.a(f - 1), source=lit)
-        cc.set_number(self, self.g_val, tt.grad(engine.Param("w", 1, 0, 0)), label=self.nt.d(self.nt.C, self.nt.w(f)),
-                      source=f"{src}.grad(engine.Param('w', 1, 0, 0))", decimals=FINE)
+    def _set_neuron(self, v: float) -> None:
+        d, f = self.diagram, self.f
+        d.neuron(f - 1, 0).set_fill(opacity=float(np.clip(v, 0, 1)))
         lab = d.value_label(f - 1, 0)
         if lab is not None:
-            cc.set_number(self, lab, target, label=self.nt.a(f - 1), source=lit)
-        for m in range(1, L - f + 2):
-            lab = d.value_label(f - 1 + m, 0)
-            if lab is not None:
-                cc.set_number(self, lab, tt.a(m)[0], label=self.nt.a(f - 1 + m), source=f"{src}.a({m})[0]")
-        for i, (num, fac) in enumerate(zip(self.factor_vals, engine.weight_chain(tt, 1, 0, 0).factors, strict=True)):
-            cc.set_number(self, num, fac.value, label=fac.tex, decimals=FINE,
-                          source=f"engine.weight_chain({src}, 1, 0, 0).factors[{i}].value")
-        self.wait(style.TIMINGS.pause)
+            lab.set_value(v)
+            lab.set_color(self.theme.neuron_text_bright if v > 0.5 else self.theme.ink)
 
+    def _note_reading(self, cmp: Comparison) -> None:
+        lab = self.diagram.value_label(self.f - 1, 0)
+        shown = f"{lab.get_value():.{style.DECIMALS}f}" if lab is not None else ""
+        self.neuron_readings.append((shown, cmp.a_text))
+
+    def compare(self, target: float, name: str) -> None:
+        nt, f = self.nt, self.f
+        ours = self.rows_shown[0]
+        a_text = self.record(target, label=nt.a(f - 1), source=repr(float(target)), decimals=style.DECIMALS)
+        grad = target * self.delta
+        grad_src = f"{float(target)!r} * chain_trace.grad(engine.Param('b', {f}, 0))"  # ∂C_0/∂b = ∂C_0/∂z
+        row, cmp = self._row(target, a_text, repr(float(target)), grad, grad_src)
+        ratio = abs(grad / ours.grad)
+        more = abs(target) > abs(self.a0)
+        if more:
+            said = (f"More active, at {a_text}, it grows to {cmp.grad_text}, {ratio:.1f} times ours. "
+                    "A weight matters most when the neuron it comes from is active: "
+                    "neurons that fire together wire together.")
+        else:
+            said = ("Hold that neuron as it is and change only the activation before it. "
+                    f"Less active, at {a_text}, the derivative shrinks to {cmp.grad_text}, {ratio:.2f} times ours.")
+        self.step(name, said)
+        s = ValueTracker(self.rows_shown[-1].a)
+        lab = self.diagram.value_label(f - 1, 0)
+
+        def follow(_m) -> None:
+            v = float(s.get_value())
+            self._set_neuron(v)
+            self._apply_edge(v * self.delta)
+
+        anchor = lab if lab is not None else self.diagram.neuron(f - 1, 0)
+        anchor.add_updater(follow)
+        row.next_to(self.rows[-1], DOWN, buff=0.25)
+        self._align(row, self.table_head)
+        marker = tint(row, self.theme)
+        self.play(s.animate.set_value(target), run_time=2.5)
+        anchor.remove_updater(follow)
+        self.remove(s)
+        self._set_neuron(target)
+        self._apply_edge(grad)
+        if lab is not None:
+            cc.set_number(self, lab, target, label=nt.a(f - 1), source=repr(float(target)))
+        self.play(FadeIn(row, shift=0.2 * DOWN), ReplacementTransform(self.marker, marker))
+        self.marker = marker
+        self.rows.add(row)
+        self.rows_shown.append(cmp)
+        self._note_reading(cmp)
+
+    # --- every example: the average ------------------------------------------------
     def average_examples(self) -> None:
-        self.step("average", caption=(
-            "That was one example. The full cost averages the derivative "
-            "over every training example."))
-        self.play(FadeOut(self.diagram), FadeOut(self.panel))
         nt, chain, f = self.nt, self.lecture.chain, self.f
-        avg = engine.averaging(self.net, chain.average_x, chain.average_y, cc.followed_weight(self.lecture))
+        avg = engine.averaging(self.net, chain.average_x, chain.average_y, self.param)
         n = len(avg.per_example)
-        # The mean is over all n examples; the table shows a sample: the first rows, a row of
-        # dots, and the last row (whose running mean is the mean over all).
-        shown = list(range(n)) if n <= MAX_ROWS else [*range(MAX_ROWS - 2), None, n - 1]
-        fs = style.SIZES.small if len(shown) > 6 else style.SIZES.tex_small
+        mean_text = self.record(avg.mean, label=nt.d("C", nt.w(f)), source="chain_avg.mean", decimals=FINE)
+        self.step("average", (
+            "That was one example's cost, C zero. "
+            f"The cost C the network learns from averages all {n} examples, "
+            f"so its derivative averages theirs: {mean_text}."))
+        self.play(FadeOut(VGroup(self.diagram, self.formula, self.table_head, self.rows, self.marker)))
+        fs = TABLE_FS
+        w = nt.w(f)
         heads = [
             MathTex("k", font_size=fs),
             MathTex("x_k", font_size=fs),
             MathTex("y_k", font_size=fs, color=self.theme.target),
-            nt.tex(nt.d("C_{k}", nt.w(f)), font_size=fs),
-            Text("running mean", font_size=fs * 0.8, color=self.theme.muted),
+            nt.tex(nt.d("C_{k}", w), font_size=fs),
+            Text("mean so far", font_size=22, color=self.theme.muted),
         ]
-        heads[3].set_color(self.theme.cost)
-        col_x = [-4.6, -3.2, -1.7, 0.6, 3.6]
-        row_h = min(0.55, 4.6 / max(len(shown), 1))
-        table = VGroup()
+        col_x = [-6.5, -5.5, -4.4, -2.6, -0.4]
         for c, h in enumerate(heads):
-            h.move_to([col_x[c], 0, 0])
-        table.add(VGroup(*heads))
-        for row, k in enumerate(shown):
+            h.move_to([col_x[c], 3.3, 0])
+        rows = VGroup()
+        per_texts: list[str] = []
+        running_approx = False
+        row_h = 0.5
+        y = 2.55
+        for k in sample_rows(n):
             if k is None:
-                dots = VGroup(*(MathTex(r"\vdots", font_size=fs).move_to([x, -(row + 1) * row_h - 0.2, 0])
-                                for x in col_x))
-                table.add(dots)
+                dots = MathTex(r"\vdots", font_size=fs, color=self.theme.muted).move_to([col_x[3], y, 0])
+                rows.add(VGroup(dots))
+                y -= row_h
                 continue
+            # "+ 0.0" turns an exact -0.0 (ReLU'(z) = 0 times a negative) into 0.0, as the screen writes it
+            g_text = self.record(avg.per_example[k] + 0.0, label=f"dC_{k + 1}/dw",
+                                 source=f"chain_avg.per_example[{k}] + 0.0", decimals=FINE)
+            per_texts.append(g_text)
             cells = [
-                MathTex(str(k), font_size=fs),
-                self.number(chain.average_x[k][0], label=f"x_{k}", source=f"chain.average_x[{k}][0]", font_size=fs),
-                self.number(chain.average_y[k][0], label=f"y_{k}", source=f"chain.average_y[{k}][0]", font_size=fs,
-                            color=self.theme.target),
-                self.number(avg.per_example[k], label=f"dC_{k}/dw", source=f"chain_avg.per_example[{k}]",
-                            decimals=FINE, font_size=fs, color=self.theme.cost),
-                self.number(avg.running_mean[k], label=f"mean of first {k + 1}",
-                            source=f"chain_avg.running_mean[{k}]", decimals=FINE, font_size=fs),
+                MathTex(str(k + 1), font_size=fs),
+                self.number(chain.average_x[k][0], label=f"x_{k + 1}", source=f"chain.average_x[{k}][0]",
+                            font_size=fs),
+                self.number(chain.average_y[k][0], label=f"y_{k + 1}", source=f"chain.average_y[{k}][0]",
+                            font_size=fs, color=self.theme.target),
+                self.registered(MathTex(g_text, font_size=fs)),
+                self.number(avg.running_mean[k] + 0.0, label=f"mean of first {k + 1}",
+                            source=f"chain_avg.running_mean[{k}] + 0.0", decimals=FINE, font_size=fs),
             ]
+            if n <= MAX_ROWS:  # every row shown: each running mean is a calculation on screen
+                mean_k = f"{cells[4].get_value():.{FINE}f}"
+                expr = mean_expr(per_texts)
+                _, approx = relation(expr, mean_k)
+                running_approx |= approx
+                self.equation(expr, mean_k, approx=approx, what=f"the mean of the first {k + 1} examples")
             for c, cell in enumerate(cells):
-                cell.move_to([col_x[c], -(row + 1) * row_h - 0.2, 0])
-            table.add(VGroup(*cells))
-        rule = Line([col_x[0] - 0.4, -0.45, 0], [col_x[-1] + 1.0, -0.45, 0], color=self.theme.muted, stroke_width=1.5)
-        formula = nt.tex(nt.d("C", nt.w(f)), "=", r"\frac{1}{n}\sum_{k=0}^{n-1}", nt.d("C_{k}", nt.w(f)), "=")
-        mean = self.number(avg.mean, label=nt.d("C", nt.w(f)), source="chain_avg.mean", decimals=FINE,
-                           color=self.theme.cost, font_size=style.SIZES.tex)
-        result = VGroup(formula, mean).arrange(RIGHT, buff=0.2)
-        block = VGroup(VGroup(table, rule), result).arrange(DOWN, buff=0.5)
-        block.move_to(ORIGIN_ish())
-        self.play(FadeIn(table[0]), Create(rule))
-        for row in table[1:]:
-            self.play(FadeIn(row, shift=0.15 * UP), run_time=0.35)
-        box = SurroundingRectangle(table[-1][-1], color=self.theme.highlight, buff=0.06)
-        self.play(Create(box), Write(formula), FadeIn(mean))
-        self.wait(style.TIMINGS.long_pause)
-        self.avg_block = VGroup(block, box)
+                cell.move_to([col_x[c], y, 0])
+            rows.add(VGroup(*cells))
+            y -= row_h
+        if running_approx:
+            heads[4] = Text("mean so far (≈)", font_size=22, color=self.theme.muted).move_to(heads[4])
+        rule = Line([col_x[0] - 0.4, 2.9, 0], [col_x[-1] + 1.2, 2.9, 0], color=self.theme.muted, stroke_width=1.5)
+        cost = nt.tex("C", "=", r"\frac{1}{n}\sum_{k=1}^{n}", "C_{k}", font_size=36)
+        expr = mean_expr(per_texts)
+        rel, approx = relation(expr, mean_text) if n <= MAX_ROWS else (r"\approx", True)
+        if n <= MAX_ROWS:
+            self.equation(expr, mean_text, approx=approx, what="the average over every example")
+        deriv = nt.tex(nt.d("C", w), "=", r"\frac{1}{n}\sum_{k=1}^{n}", nt.d("C_{k}", w), rel, mean_text,
+                       font_size=36)
+        self.registered(deriv)
+        formulas = VGroup(cost, deriv).arrange(DOWN, buff=0.4, aligned_edge=LEFT)
+        formulas.next_to(VGroup(VGroup(*heads), rows), RIGHT, buff=0.6)
+        if formulas.get_right()[0] > 6.9:
+            formulas.shift((6.9 - formulas.get_right()[0]) * RIGHT)
+        self.play(FadeIn(VGroup(*heads)), Create(rule), Write(cost))
+        for row in rows:
+            self.play(FadeIn(row, shift=0.15 * UP), run_time=0.5)
+        box = SurroundingRectangle(deriv[-1], color=self.theme.highlight, buff=0.08)
+        self.play(Write(deriv[:-1]), TransformFromCopy(rows[-1][-1], deriv[-1]), run_time=1.5)
+        self.play(Create(box))
+        self.avg_block = VGroup(VGroup(*heads), rule, rows, formulas, box)
+        self.mean_text = mean_text
 
     def gradient_vector(self) -> None:
-        self.step("gradient", caption="Each weight and bias gets such an average: together they form the gradient.")
-        self.play(FadeOut(self.avg_block))
         nt = self.nt
         batch = engine.run(self.net, self.lecture.chain.average_x, self.lecture.chain.average_y)
         comps = engine.gradient_vector(batch)
-        rows = VGroup()
-        fs = style.SIZES.tex_small
-        for i, (p, g) in enumerate(comps):
-            sym = nt.w(p.layer) if p.kind == "w" else nt.b(p.layer)
-            lab = nt.tex(nt.d("C", sym), font_size=fs)
-            num = self.number(g, label=nt.d("C", sym), source=f"engine.gradient_vector(chain_batch_trace)[{i}][1]",
-                              decimals=FINE, font_size=fs)
-            rows.add(VGroup(lab, num))
-        n = len(rows)
-        row_h = min(0.95, 6.4 / n)
-        for i, (lab, num) in enumerate(rows):
-            lab.move_to([-1.8, -i * row_h, 0])
-            num.move_to([1.6, -i * row_h, 0])
-        col = VGroup(*(r[1] for r in rows))
-        br_l = self._bracket(col, LEFT)
-        br_r = self._bracket(col, RIGHT)
-        nabla = MathTex(r"\nabla C", "=", font_size=style.SIZES.tex)
-        nabla[0].set_color(self.theme.cost)
+        followed = next(i for i, (p, _) in enumerate(comps) if p.kind == "w" and p.layer == self.f)
+        texts = [self.record(g + 0.0, label=nt.d("C", nt.w(p.layer) if p.kind == "w" else nt.b(p.layer)),
+                             source=f"engine.gradient_vector(chain_batch_trace)[{i}][1] + 0.0", decimals=FINE)
+                 for i, (p, g) in enumerate(comps)]
+        assert texts[followed] == self.mean_text
+        self.step("gradient", (
+            f"Every weight and bias gets such an average: the {len(comps)} together form "
+            f"the gradient of C, our {texts[followed]} among them."))
+        self.play(FadeOut(self.avg_block))
+        fs = TABLE_FS
+        nums = VGroup(*(self.registered(MathTex(t, font_size=fs)) for t in texts))
+        labels = VGroup(*(nt.tex(nt.d("C", nt.w(p.layer) if p.kind == "w" else nt.b(p.layer)), font_size=fs)
+                          for p, _ in comps))
+        row_h = min(0.95, 6.6 / len(comps))
+        for i, (num, lab) in enumerate(zip(nums, labels, strict=True)):
+            num.move_to([0.0, -i * row_h, 0])
+            lab.move_to([0.0, -i * row_h, 0])
+        for num in nums:
+            num.align_to(nums[0], RIGHT)
+        br_l, br_r = self._bracket(nums, LEFT), self._bracket(nums, RIGHT)
+        nabla = MathTex(r"\nabla", "C", "=", font_size=style.SIZES.tex)
+        nabla[1].set_color(self.theme.cost)
         nabla.next_to(br_l, LEFT, buff=0.3)
-        labels = VGroup(*(r[0] for r in rows))
-        labels.next_to(br_r, RIGHT, buff=0.6)
-        for lab, num in rows:
+        labels.next_to(br_r, RIGHT, buff=0.7)
+        for lab, num in zip(labels, nums, strict=True):
             lab.match_y(num)
-        group = VGroup(labels, nabla, br_l, col, br_r)
+            lab.align_to(labels[0], LEFT)
+        group = VGroup(nabla, br_l, nums, br_r, labels)
         group.move_to([0, 0, 0])
-        followed = [i for i, (p, _) in enumerate(comps) if p.kind == "w" and p.layer == self.f][0]
-        box = SurroundingRectangle(VGroup(rows[followed][0], rows[followed][1]), color=self.theme.highlight,
-                                   buff=0.08)
+        mark = tint(VGroup(nums[followed], labels[followed]), self.theme)
         self.play(Write(nabla), Create(br_l), Create(br_r))
-        self.play(FadeIn(labels, lag_ratio=0.1), FadeIn(col, lag_ratio=0.1))
-        self.play(Create(box))
+        self.play(FadeIn(labels, lag_ratio=0.1), FadeIn(nums, lag_ratio=0.1), run_time=2.0)
+        self.play(FadeIn(mark))
         self.wait(style.TIMINGS.long_pause)
         self.step("end")
-        self.play(FadeOut(VGroup(group, box)))
+        self.play(FadeOut(VGroup(group, mark)))
 
     def _bracket(self, col: VGroup, side) -> VGroup:
         top, bot = col.get_top()[1] + 0.15, col.get_bottom()[1] - 0.15
-        x = (col.get_left()[0] - 0.2) if side is LEFT else (col.get_right()[0] + 0.2)
+        x = (col.get_left()[0] - 0.25) if side is LEFT else (col.get_right()[0] + 0.25)
         tick = 0.15 if side is LEFT else -0.15
         color = self.theme.ink
         return VGroup(Line([x, top, 0], [x, bot, 0], color=color), Line([x, top, 0], [x + tick, top, 0], color=color),
                       Line([x, bot, 0], [x + tick, bot, 0], color=color))
 
 
-MAX_ROWS = 10  # rows of the averaging table; more examples are shown as a sample
-
-
-def ORIGIN_ish():  # noqa: N802 - the average table sits a little above centre
-    return np.array([0.0, 0.1, 0.0])
-
-
-__all__ = ["MeaningScene", "DOWN", "RIGHT"]
+__all__ = ["MeaningScene", "Comparison", "compared_activations", "sample_rows", "DOWN"]

@@ -6,6 +6,7 @@ scenes.values.namespace.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -168,3 +169,57 @@ def grad_checks(lecture: Lecture, h: float = GRAD_CHECK_H) -> tuple[GradCheck, .
         rel = abs(g - n) / max(abs(g), abs(n), 1e-8)
         out.append(GradCheck(p, g, n, math.log10(max(rel, 1e-16))))
     return tuple(out)
+
+
+@functools.cache
+def backward_example() -> int:
+    """The digit the backward pass is shown on, chosen from the data, not by hand: among the
+    digits the trained network gets wrong, the one with the most output sensitivities
+    ∂C_0/∂a_j = 2(a_j - y_j) that do not read 0.00, then the largest cost, then the first."""
+    X, labels = engine.load_digits()
+    A = engine.feedforward(engine.digit_network(), X)
+    G = 2 * (A - engine.one_hot(labels))
+    wrong = np.flatnonzero(np.argmax(A, axis=1) != labels)
+    if len(wrong) == 0:  # a perfect network: the least sure digit
+        wrong = np.arange(len(labels))
+    visible = (np.abs(G[wrong]) >= 0.005).sum(axis=1)
+    cost = (G[wrong] ** 2).sum(axis=1) / 4
+    order = np.lexsort((wrong, -cost, -visible))
+    return int(wrong[order[0]])
+
+
+def backward_trace() -> engine.Trace:
+    """The trained digit network run on `backward_example()`."""
+    X, labels = engine.load_digits()
+    i = backward_example()
+    return engine.run(engine.digit_network(), X[i], engine.one_hot(labels[i : i + 1])[0])
+
+
+@dataclass(frozen=True, eq=False)
+class LearnedDigit:
+    """A held-out digit that training teaches: wrong before, right after (chosen by the engine)."""
+
+    index: int  # into the whole data set (engine.load_digits)
+    x: np.ndarray
+    label: int
+    traces: tuple[engine.Trace, ...]  # through each training snapshot
+    guesses: tuple[int, ...]
+
+
+def learned_digit(lecture: Lecture) -> LearnedDigit:
+    """The first held-out digit (the lecture's own example if it qualifies) that the random
+    start gets wrong and the trained network gets right; the first held-out digit if none does."""
+    tr = digit_training(lecture)
+    X, labels = engine.load_digits()
+    _, test_idx = engine.digit_split()
+    first, last = tr.history.snapshot(tr.snapshot_steps[0]), tr.history.snapshot(tr.snapshot_steps[-1])
+    guess_before = np.argmax(np.atleast_2d(engine.feedforward(first, X[test_idx])), axis=1)
+    guess_after = np.argmax(np.atleast_2d(engine.feedforward(last, X[test_idx])), axis=1)
+    learned = [int(i) for i, b, a in zip(test_idx, guess_before, guess_after, strict=True)
+               if b != labels[i] and a == labels[i]]
+    own = lecture.digits.example
+    index = own if own in learned else (learned[0] if learned else int(test_idx[0]))
+    x, label = X[index], int(labels[index])
+    y = engine.one_hot(labels[index : index + 1])[0]
+    traces = tuple(engine.run(tr.history.snapshot(s), x, y) for s in tr.snapshot_steps)
+    return LearnedDigit(index, x, label, traces, tuple(int(np.argmax(t.a(t.L))) for t in traces))

@@ -47,22 +47,23 @@ DARK = Theme(
 )
 
 # For slides and print: dark ink on white; the same roles, darker tones so
-# that thin strokes stay readable on paper.
+# that thin strokes stay readable on paper and every role colour keeps a
+# contrast of at least 4.5:1 with the background (tests/test_style.py).
 LIGHT = Theme(
     name="light",
     background="#FFFFFF",
     ink="#1A1A1A",
-    muted="#777777",
-    z="#2E8B2E",
+    muted="#666666",
+    z="#267326",
     cost="#D0312D",
-    target="#C79A00",
+    target="#8A6A00",
     bias="#A0308E",
     weight_pos="#1F6FB2",
     weight_neg="#D0312D",
-    highlight="#E0A800",
+    highlight="#8A6A00",
     neuron_fill="#1A1A1A",
     neuron_text_bright="#FFFFFF",
-    ghost="#C79A00",
+    ghost="#8A6A00",
 )
 
 THEMES: dict[str, Theme] = {t.name: t for t in (DARK, LIGHT)}

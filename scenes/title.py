@@ -20,7 +20,10 @@ class TitleCard(LessonScene):
 
     def show_title(self) -> None:
         # The caption is one .srt line: whitespace (a newline in the title) folds into spaces.
-        self.step("title", caption=" ".join(self.lecture.title.split()))
+        name = " ".join(self.lecture.title.split())
+        self.step("title", caption=(
+            f"{name}{'' if name[-1:] in '.?!' else '.'} A network learns by nudging its weights and biases "
+            "to lower its cost."))
         self.title = Text(self.lecture.title.strip(), font_size=style.SIZES.title)
         # A long title (the lecture file allows up to 80 characters, 3 lines) shrinks to fit the frame.
         # Room: the frame's width less a margin each side, and 40% of its height (the question goes below).
@@ -38,7 +41,8 @@ class TitleCard(LessonScene):
         self.wait(style.TIMINGS.pause)
 
     def pose_question(self) -> None:
-        self.step("question", caption="The goal: the derivative of the cost with respect to every parameter.")
+        self.step("question", caption=(
+            "The question: how sensitive is the cost to each weight and each bias? The chain rule answers it."))
         question = MathTex(
             r"\frac{\partial C}{\partial w}", r"\quad", r"\frac{\partial C}{\partial b}",
             font_size=style.SIZES.tex,

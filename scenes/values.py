@@ -55,6 +55,7 @@ def namespace(lecture: Lecture) -> LazyNamespace:
             "multi_data": lambda: multi_data,
             "digit_trace": lambda: multi_data.digit_trace(lecture),
             "digit_training": lambda: multi_data.digit_training(lecture),
+            "learned_digit": lambda: multi_data.learned_digit(lecture),
             "grad_checks": lambda: multi_data.grad_checks(lecture),
         },
         lecture=lecture,

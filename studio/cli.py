@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="render on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N local worker "
         "processes (--jobs is then ignored)",
     )
+    _add_voice(r)
 
     p = sub.add_parser(
         "preview",
@@ -107,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--quality", choices=list(QUALITIES), default="low", help="low = 480p15 (default), ...")
     s.add_argument("--out", metavar="DIR", help="output root (default: renders/)")
 
+    sc = sub.add_parser(
+        "script",
+        help="the narration script as Markdown",
+        description="Write every scene's narration, step by step, with the numbers as spoken, to "
+        "renders/<lecture>/narration.md (a script to record your own voice from).",
+    )
+    _add_lecture(sc)
+    sc.add_argument("--out", metavar="FILE", help="the Markdown file (default: renders/<lecture>/narration.md)")
+
     li = sub.add_parser(
         "list", help="the scenes in lesson order", description="List the scenes in lesson order with their lengths."
     )
@@ -114,6 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("test", help="run the test suite", description="Run the tests (arguments go to pytest).")
     t.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
     return parser
+
+
+def _add_voice(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--voice",
+        metavar="VOICE",
+        help="piper (the synthetic voice, default), none (silent, reading pace) or a folder of recordings "
+        "<Scene>/<step>.wav|.mp3|.flac (default: the lecture's `voice` key)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -167,7 +186,7 @@ def resolve_user_paths(args: argparse.Namespace, cwd: Path) -> None:
         args.lecture = _lecture_arg(lecture, cwd)
     for name in PATH_OPTIONS:
         value = getattr(args, name, None)
-        if value is None:
+        if value is None or (name == "voice" and value in ("piper", "none")):  # voice names, not folders
             continue
         if value.strip() == "":
             raise UsageError(f"--{name} is empty: give a folder")
@@ -301,6 +320,9 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
         _writable(renderer.out, "output folder")
     for lecture in lectures:
         _where_outputs_go(lecture, renderers[lectures.index(lecture) * len(qualities)].out)
+    if args.format not in ("png", "gif"):
+        for renderer in renderers:
+            _prepare_voice(renderer, renderer.lecture, entries, args.voice, out_root)
     quiet = not sys.stderr.isatty()
     if not quiet:
         where = _show(renderers[0].out) if len(renderers) == 1 else f"{len(renderers)} folders under {_show(out_root)}"
@@ -351,6 +373,42 @@ def _labelled(progress: Progress, renderer, renderers: list):
 
     prefix = f"{renderer.lecture.name}/{renderer.out.name}/"
     return lambda event, entry: progress(event, replace(entry, name=prefix + entry.name))
+def _prepare_voice(renderer, lecture, entries: list[catalog.SceneEntry], option: str | None, out_root: Path) -> None:
+    """Check the narration and the voice before anything renders; hand the voice and step plan to the renders."""
+    from scenes.voice import VOICE_ENV
+    from studio import narrate
+
+    voice = narrate.resolve_voice(lecture, option)
+    try:
+        facts = narrate.scene_facts(lecture, entries, out_root / ".cache")
+        narrate.check_voice(voice, facts)
+    except narrate.NarrationError as e:
+        raise UsageError(str(e)) from None
+    renderer.voice_env[VOICE_ENV] = voice
+    if voice != "none":  # silent renders keep the reading-pace timing
+        plan = narrate.write_plan(facts, renderer.out / ".plans")
+        renderer.voice_env["BACKPROP_STEP_PLAN"] = str(plan)
+    renderer.voice_keys = {name: narrate.voice_key(voice, name, f) for name, f in facts.items()}
+
+
+def cmd_script(args: argparse.Namespace) -> int:
+    from studio import narrate
+
+    lecture = _load_lecture(args.lecture)
+    out_root = ROOT / "renders"
+    target = Path(args.out) if args.out else out_root / lecture.folder / "narration.md"
+    _check_system()
+    try:
+        facts = narrate.scene_facts(lecture, catalog.scenes(), out_root / ".cache")
+    except narrate.NarrationError as e:
+        raise UsageError(str(e)) from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
+    tmp.write_text(narrate.script_markdown(lecture, facts), encoding="utf-8")
+    tmp.replace(target)
+    steps = sum(len(f.steps) for f in facts.values())
+    print(f"{_show(target)}  ({len(facts)} scenes, {steps} steps)")
+    return 0
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -375,8 +433,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
         took = time.monotonic() - started
         print(f"{_show(result.still)}  (last frame with content)")
         print(f"{_show(result.storyboard)}  ({result.steps} steps, {result.duration:.1f} s of video; {took:.1f} s)")
+        print(f"  {result.report()}")
         for problem in result.layout_problems:
-            print(f"  layout: {problem}", file=sys.stderr)
+            print(f"  check: {problem}", file=sys.stderr)
             status = EXIT_FAILED
     return status
 
@@ -484,6 +543,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_list(args)
         if args.command == "slides":
             return cmd_slides(args)
+        if args.command == "script":
+            return cmd_script(args)
         parser.error(f"unknown command {args.command!r}")
     except UsageError as e:
         print(f"render.sh: {e}", file=sys.stderr)

@@ -127,6 +127,8 @@ class SceneTask:
     quality: str
     fmt: str
     expected: Identity
+    voice: str = "none"  # the narrator: "piper" or "none" (recordings stay on the client's machine)
+    step_plan: bytes | None = None  # the step plan's JSON (scenes.base PLAN_ENV), when the voice speaks
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,32 @@ def _cancel_watch(work: Path) -> Iterator[None]:
         thread.join()
 
 
+def voice_env(task: SceneTask, work: Path) -> dict[str, str]:
+    """The narration's environment for the scene process on a worker (as the client's Renderer has it)."""
+    from scenes.base import PLAN_ENV
+    from scenes.voice import VOICE_ENV
+
+    env = {VOICE_ENV: task.voice}
+    if task.step_plan is not None:
+        plan = work / "plan.json"
+        plan.write_bytes(task.step_plan)
+        env[PLAN_ENV] = str(plan)
+    return env
+
+
+def task_voice(renderer: Renderer) -> tuple[str, bytes | None]:
+    """What a worker needs of the client's narration: the voice's name and the step plan's bytes."""
+    from scenes.base import PLAN_ENV
+    from scenes.voice import VOICE_ENV
+
+    voice = renderer.voice_env.get(VOICE_ENV, "none")
+    if voice not in ("none", "piper"):
+        raise ClusterError(f"--cluster renders with the piper voice or none; recordings ({voice}) are on this "
+                           "machine only: render them here (without --cluster)")
+    plan = renderer.voice_env.get(PLAN_ENV)
+    return voice, Path(plan).read_bytes() if plan else None
+
+
 def render_on_worker(task: SceneTask) -> SceneFiles:
     """The Dask task: render one scene in a temporary folder of this worker, return its files."""
     from distributed import get_worker
@@ -227,6 +255,7 @@ def render_on_worker(task: SceneTask) -> SceneFiles:
             raise SceneFailed(e.problems[0].replace(str(given), task.lecture_file)) from None
         renderer = Renderer(lecture, task.quality, task.fmt, _worker_root(scratch))
         renderer.preexec_fn = _die_with_parent
+        renderer.voice_env = voice_env(task, work)
         with _cancel_watch(work):
             try:
                 made = renderer.produce(entry, work)
@@ -400,6 +429,7 @@ def _run(client, todo, here, results, progress, as_completed, dask_errors) -> No
     client.subscribe_topic(TOPIC, on_event)
     futures = []
     for i, item in todo:
+        voice, plan = task_voice(item.renderer)
         task = SceneTask(
             item.entry.name,
             item.renderer.lecture_path.as_posix(),
@@ -407,6 +437,8 @@ def _run(client, todo, here, results, progress, as_completed, dask_errors) -> No
             item.renderer.quality,
             item.renderer.fmt,
             here,
+            voice,
+            plan,
         )
         key = f"render-{item.renderer.lecture.name}-{item.renderer.out.name}-{item.entry.name}-{uuid.uuid4().hex[:8]}"
         with lock:

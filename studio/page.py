@@ -31,7 +31,7 @@ class Chapter:
     start: float
     end: float
     summary: str
-    steps: list[tuple[str, float | None, str]]  # (step name, start in the lecture when recorded, caption)
+    steps: list[tuple[str, float | None, str]]  # (step name, start in the lecture when recorded, narration)
 
 
 def _vtt_time(seconds: float) -> str:
@@ -73,7 +73,9 @@ def chapters_of(outputs: list[SceneOutput]) -> list[Chapter]:
         manifest = json.loads(o.manifest.read_text())
         names = manifest.get("steps", [])
         times = manifest.get("step_times") or [None] * len(names)
-        steps = [(n, None if s is None else t + s, _caption_at(o.srt, s)) for n, s in zip(names, times, strict=False)]
+        said = manifest.get("narration", {})  # a step's whole narration: all of its captions
+        steps = [(n, None if s is None else t + s, said.get(n) or _caption_at(o.srt, s))
+                 for n, s in zip(names, times, strict=False)]
         chapters.append(Chapter(o.name, t, t + o.duration, summaries.get(o.name, ""), steps))
         t += o.duration
     return chapters

@@ -29,6 +29,18 @@ class Preview:
     steps: int
     duration: float
     layout_problems: tuple[str, ...]
+    metrics: tuple[dict, ...] = ()  # per step: smallest text (px at 480p), caption speed, problems
+
+    def report(self) -> str:
+        """One line a teacher can read: length, the smallest text, the fastest caption, problems."""
+        sizes = [m["smallest_text_px"] for m in self.metrics if m.get("smallest_text_px")]
+        speeds = [m["caption_words_per_s"] for m in self.metrics if m.get("caption_words_per_s")]
+        parts = [f"{self.name}: {self.steps} steps, {self.duration:.1f} s"]
+        parts.append(f"smallest text {min(sizes):.1f} px" if sizes else "no text")
+        if speeds:
+            parts.append(f"captions up to {max(speeds):.1f} words/s")
+        parts.append(f"{len(self.layout_problems)} problem(s)" if self.layout_problems else "no problems")
+        return ", ".join(parts)
 
 
 def storyboard_sheet(frames: list[tuple[str, Image.Image]], title: str) -> Image.Image:
@@ -119,6 +131,7 @@ def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path,
             for s in steps:
                 (frames_dir / f"{s['index']:02d}.png").replace(new_steps / f"{s['index']:02d}-{s['name']}.png")
             _swap_in(new_steps, out_dir / f"{entry.name}.steps")
-        return Preview(entry.name, still, board, len(frames), scene.renderer.time, tuple(scene.layout_problems))
+        return Preview(entry.name, still, board, len(frames), scene.renderer.time, tuple(scene.layout_problems),
+                       tuple(scene.step_metrics))
     finally:
         shutil.rmtree(work, ignore_errors=True)

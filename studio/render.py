@@ -320,6 +320,10 @@ class Renderer:
         self._workers_lock = threading.Lock()
         self._stopping = False
         self.preexec_fn: Callable[[], None] | None = None
+        # The narration's voice (studio.narrate): environment for the scene processes, and per scene what
+        # its sound depends on (voice, settings, recordings, step plan), which goes into its key.
+        self.voice_env: dict[str, str] = {}
+        self.voice_keys: dict[str, str] = {}
 
     # --- keys ----------------------------------------------------------------
 
@@ -334,12 +338,15 @@ class Renderer:
             values = {name: canonical(getattr(self.lecture, name)) for name in sorted(set(fields))}
         except AttributeError:
             return None
+        if "narration" in values:  # only this scene's own [narration.<Scene>]: other scenes' words are not its input
+            values["narration"] = canonical(self.lecture.narration.get(entry.name, {}))
         return _sha(
             self._fingerprints[entry.file].encode(),
             json.dumps(values, sort_keys=True).encode(),
             entry.name.encode(),
             self.quality.encode(),
             self.fmt.encode(),
+            self.voice_keys.get(entry.name, "").encode(),
         )
 
     def _paths(self, name: str) -> dict[str, Path]:
@@ -409,6 +416,7 @@ class Renderer:
                 CACHE_ENV: str(self.cache_root),
             }
         )
+        env.update(self.voice_env)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         return env
 

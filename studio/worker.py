@@ -58,6 +58,11 @@ def main() -> None:
     from studio.texlock import share_tex_cache
 
     share_tex_cache(tex_dir)
+    import manim.scene.scene_file_writer as file_writer
+
+    from studio.video import convert_audio
+
+    file_writer.convert_audio = convert_audio  # webm sound as Opus (see studio.video.convert_audio)
     fields_file = Path(os.environ[FIELDS_ENV]) if os.environ.get(FIELDS_ENV) else None
     seen = record_lecture_reads() if fields_file else None
     try:

@@ -29,7 +29,13 @@ import numpy as np
 import engine
 from scenes import multi_data
 
-ENGINE_ONLY = ("digit_training", "grad_checks", "multi_data", "digits", "digit_net")
+ENGINE_ONLY = ("digit_training", "learned_digit", "grad_checks", "multi_data", "digits", "digit_net")
+
+
+def get_activation(name: str) -> SimpleNamespace:
+    """The reference activation and its slope, with the engine's names (f, df)."""
+    f, df = ref.ACT[name]
+    return SimpleNamespace(f=lambda z: f(float(z)), df=lambda z: df(float(z)))
 
 
 def uses_engine_only(source: str) -> bool:
@@ -160,6 +166,7 @@ class RefNudge:
         after = ref.example(changed, list(x), list(y))
         self.gradient = before.grad[key]
         step = self.value_after - self.value_before
+        self.delta = step
         self.cost_before, self.cost_after = before.cost, after.cost
         self.dC_actual = after.cost - before.cost
         self.dC_predicted = self.gradient * step
@@ -195,7 +202,7 @@ def independent_namespace(lecture: Any) -> dict[str, Any]:
     shim = SimpleNamespace(Param=engine.Param, Network=engine.Network, run=RefTrace,
                            weight_chain=weight_chain, bias_chain=bias_chain, long_chain=long_chain,
                            gradient_vector=gradient_vector, activation_chain=activation_chain,
-                           summed_paths=summed_paths)
+                           summed_paths=summed_paths, nudge=RefNudge, get_activation=get_activation)
     x, y, _ = multi_data.digit_example(lecture)
     return {
         "lecture": lecture, "chain": chain, "multi": multi, "np": np, "engine": shim,

@@ -179,3 +179,23 @@ def test_cluster_address_mistakes_are_one_line(tmp_path, capsys):
     assert cli.main(["render", "TitleCard", "--cluster", "local:0", "--out", str(tmp_path)]) == cli.EXIT_FAILED
     err = capsys.readouterr().err.strip()
     assert err == "render.sh: --cluster local:0: expected local:N with N a whole number of workers, at least 1"
+
+
+def test_the_narration_travels_to_the_workers_and_recordings_stay_here(tmp_path):
+    from scenes.base import PLAN_ENV
+    from scenes.voice import VOICE_ENV
+    from studio.cluster import task_voice, voice_env
+
+    renderer = Renderer(load_lecture("default"), "low", "mp4", tmp_path)
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"TitleCard": {"title": 2.0}}')
+    renderer.voice_env = {VOICE_ENV: "piper", PLAN_ENV: str(plan)}
+    voice, plan_bytes = task_voice(renderer)
+    assert (voice, plan_bytes) == ("piper", plan.read_bytes())
+    task = SceneTask("TitleCard", "x.toml", b"", "low", "mp4", identity(), voice, plan_bytes)
+    (tmp_path / "work").mkdir()
+    env = voice_env(task, tmp_path / "work")
+    assert env[VOICE_ENV] == "piper" and Path(env[PLAN_ENV]).read_bytes() == plan.read_bytes()
+    renderer.voice_env = {VOICE_ENV: str(tmp_path / "my-recordings")}
+    with pytest.raises(ClusterError, match="recordings"):
+        task_voice(renderer)

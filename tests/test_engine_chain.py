@@ -120,7 +120,7 @@ def test_long_chain_has_every_factor(chain):
 
 
 def test_param_tex():
-    assert Param("w", 3, 1, 0).tex(multi=True) == "w_{1 0}^{(3)}"
+    assert Param("w", 3, 1, 0).tex(multi=True) == "w_{1,0}^{(3)}"
     assert Param("w", 3, 1, 0).tex(multi=False) == "w^{(3)}"
     assert Param("b", 2, 1).tex(multi=True) == "b_{1}^{(2)}"
     assert Param("w", 3, 0, 0).tex(False, L=3) == "w^{(L)}"

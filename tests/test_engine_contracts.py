@@ -268,7 +268,7 @@ def test_notation():
     assert symbol_tex("a", 2, (1,), multi=True) == "a_{1}^{(2)}"
     assert symbol_tex("a", 2, (1,), multi=False, L=3) == "a^{(L-1)}"
     assert symbol_tex("y", None, (0,), multi=True) == "y_{0}" and symbol_tex("y", None, multi=True) == "y"
-    assert symbol_tex("w", 1, (1, 0), multi=True) == "w_{1 0}^{(1)}"
+    assert symbol_tex("w", 1, (1, 0), multi=True) == "w_{1,0}^{(1)}"
     assert symbol_plain("w", 1, (1, 0), multi=True) == "w_1,0^(1)"
     assert symbol_plain("w", 1, (1, 0), multi=False) == "w^(1)" and symbol_plain("C", None, multi=True) == "C"
 
@@ -382,7 +382,7 @@ def test_chain_names_in_hidden_layers_and_overrides():
     tr = run(net, np.full((4, 3), 0.3), np.zeros((4, 2)))
     c = weight_chain(tr, 2, 0, 1, 3)
     assert [f.tex for f in c.factors] == [
-        r"\frac{\partial z_{0}^{(L-1)}}{\partial w_{0 1}^{(L-1)}}",
+        r"\frac{\partial z_{0}^{(L-1)}}{\partial w_{0,1}^{(L-1)}}",
         r"\frac{\partial a_{0}^{(L-1)}}{\partial z_{0}^{(L-1)}}",
         r"\frac{\partial C_{3}}{\partial a_{0}^{(L-1)}}"]
     assert [f.meaning for f in c.factors] == [
@@ -472,7 +472,7 @@ def test_every_chain_function_defaults_to_relative_layers_and_automatic_subscrip
     assert all_paths(wide, Param("w", 1, 0, 0))[1].factors[2].tex == s
     assert summed_paths(wide, 2, 0).paths[1].factors[0].tex == s
     assert long_chain(wide, Param("w", 2, 1, 0)).factors[0].tex == (
-        r"\frac{\partial z_{1}^{(L)}}{\partial w_{1 0}^{(L)}}")
+        r"\frac{\partial z_{1}^{(L)}}{\partial w_{1,0}^{(L)}}")
     assert summed_paths(wide, 2, 0, multi=False, relative=False).paths[1].factors[0].tex == (
         r"\frac{\partial z^{(2)}}{\partial a^{(1)}}")
     assert all_paths(wide, Param("w", 1, 0, 0), multi=False, relative=False)[1].factors[2].tex == (

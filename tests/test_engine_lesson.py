@@ -44,11 +44,11 @@ def test_chain_products_equal_trace_grad(multi):
 def test_multi_neuron_tex_uses_indices(multi):
     _, _, _, tr = multi
     c = weight_chain(tr, 3, 1, 2)
-    assert c.factors[0].tex == r"\frac{\partial z_{1}^{(L)}}{\partial w_{1 2}^{(L)}}"
+    assert c.factors[0].tex == r"\frac{\partial z_{1}^{(L)}}{\partial w_{1,2}^{(L)}}"
     assert c.factors[0].meaning == "a_2^(L-1)"
     assert c.factors[2].meaning == "2(a_1^(L) - y_1)"
     absolute = weight_chain(tr, 2, 0, 1, relative=False)
-    assert absolute.factors[0].tex == r"\frac{\partial z_{0}^{(2)}}{\partial w_{0 1}^{(2)}}"
+    assert absolute.factors[0].tex == r"\frac{\partial z_{0}^{(2)}}{\partial w_{0,1}^{(2)}}"
     ac = activation_chain(tr, 1, 0, 2)
     assert ac.factors[0].tex == r"\frac{\partial z_{0}^{(L-2)}}{\partial x_{2}}"
     assert r"\cdot" in c.tex

@@ -120,6 +120,9 @@ def near(default: Any) -> st.SearchStrategy:
         return st.lists(st.integers(1, 9), min_size=1, max_size=5)
     if isinstance(default, str):
         return st.sampled_from([default, "dark", "light", "tanh", "relu", "A title", "Un titre\nen deux lignes"])
+    if isinstance(default, dict):  # [narration.<Scene>] <step> = "text"
+        words = st.text(min_size=1, max_size=30)
+        return st.dictionaries(st.sampled_from(["TitleCard", "NoSuchScene"]), st.dictionaries(words, words), max_size=2)
     raise TypeError(default)
 
 

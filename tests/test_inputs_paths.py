@@ -46,12 +46,12 @@ def test_relative_lecture_resolves_against_the_callers_folder_not_the_project(tm
     (tmp_path / "default.toml").write_text('title = "Not the shipped one"\n')
     args = studio_cli.build_parser().parse_args(["render", "--lecture", "default.toml", "--out", "o"])
     studio_cli.resolve_user_paths(args, tmp_path)
-    assert args.lecture == str(tmp_path / "default.toml") and args.out == str(tmp_path / "o")
-    assert load_lecture(args.lecture).title == "Not the shipped one"
+    assert args.lecture == [str(tmp_path / "default.toml")] and args.out == str(tmp_path / "o")
+    assert load_lecture(args.lecture[0]).title == "Not the shipped one"
     # a bare name that is no file there still means the shipped lecture
     args = studio_cli.build_parser().parse_args(["render", "--lecture", "relu"])
     studio_cli.resolve_user_paths(args, tmp_path)
-    assert Path(args.lecture) == DEFAULT_LECTURE.with_name("relu.toml")
+    assert [Path(p) for p in args.lecture] == [DEFAULT_LECTURE.with_name("relu.toml")]
 
 
 def test_preview_through_the_cli_uses_the_callers_folder(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_scene_key_covers_the_values_it_reads_and_nothing_else(tmp_path: Path) -
     first = _render(lecture_file, tmp_path)
     assert first.rendered
     assert json.loads((first.video.parent / ".keys" / "TitleCard.mp4.json").read_text())["fields"] == [
-        "captions", "path", "theme", "title",
+        "captions", "narration", "path", "theme", "title",
     ]
     # a comment, and a section the title card never reads: nothing to render
     _write(lecture_file, comment="# a note for myself\n")

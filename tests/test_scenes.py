@@ -5,35 +5,24 @@ equals a fresh engine computation of the same lecture file."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from conftest import LECTURES
 from reference_values import independent_namespace, uses_engine_only
 
 from engine.lecture import load_lecture
+from scenes.checks import equation_problem, format_shown
 from scenes.values import evaluate, namespace
 from studio import catalog
-from studio.runner import construct
-from studio.texlock import share_tex_cache
 
 SCENES = catalog.scenes()
 CASES = [(entry, lecture) for lecture in LECTURES for entry in SCENES]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, tex_cache):
-    """Scenes constructed once per (scene, lecture), shared by the checks below."""
-    share_tex_cache(tex_cache)
-    cache: dict = {}
-
-    def get(entry, lecture_path: Path):
-        key = (entry.name, lecture_path.stem)
-        if key not in cache:
-            cache[key] = construct(entry, lecture_path, tmp_path_factory.mktemp("media"), check=True)
-        return cache[key]
-
-    return get
+def built(built_scene):
+    """Scenes constructed once per (scene, lecture) per session (conftest.built_scene)."""
+    return lambda entry, lecture_path: built_scene(entry.name, lecture_path)
 
 
 def _id(case) -> str:
@@ -63,7 +52,17 @@ def test_every_number_shown_is_the_engines(case, built) -> None:
             f"{shown.label} shows {shown.value}, recomputed: {expected} ({shown.source})"
         )
         decimals = len(shown.text.split(".")[1]) if "." in shown.text else 0
-        assert shown.text == f"{expected:.{decimals}f}", f"{shown.label}: displayed {shown.text!r}"
+        assert shown.text == format_shown(expected, decimals), f"{shown.label}: displayed {shown.text!r}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
+def test_every_calculation_shown_checks_out_from_its_shown_operands(case, built) -> None:
+    entry, lecture_path = case
+    scene = built(entry, lecture_path)
+    shown = {s.text.lstrip("-") for s in scene.shown}
+    for eq in scene.equations:
+        assert equation_problem(eq.expr, eq.result, eq.approx) is None, f"{eq.what}: {eq.expr} -> {eq.result}"
+        assert eq.result.lstrip("-") in shown, f"{eq.what}: the result {eq.result} is not a recorded number"
 
 
 def test_the_catalog_is_in_lesson_order() -> None:

@@ -86,7 +86,7 @@ from scenes.base import LessonScene
 
 class Narrated(LessonScene):
     def construct(self):
-        self.step("first", caption="A square, with a tone.")
+        self.step("first")  # no words: the step is as long as its animation (1 s)
         self.add_sound({sound!r})
         self.play(FadeIn(Square()), run_time=1)
         self.step("still")  # no animation: still a slide of its own

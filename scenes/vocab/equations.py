@@ -162,18 +162,37 @@ def superscript_of(symbol_group: VGroup) -> VGroup | None:
     return VGroup(*glyphs[1:])
 
 
-def exponent_boxes(mob: MathTex, nt: Notation, *, color: str | None = None, buff: float = 0.04) -> VGroup:
-    """Boxes around every layer superscript in a formula ("not exponents")."""
+def exponent_boxes(mob: MathTex, nt: Notation, *, color: str | None = None, buff: float = 0.04,
+                   filled: bool = False) -> VGroup:
+    """Boxes around every layer superscript in a formula ("not exponents").
+
+    `filled`: a translucent marker patch behind each superscript instead of an
+    outline (an outline crosses the formula's glyphs; a patch leaves them readable)."""
     boxes = VGroup()
     for sym in nt.symbols():
         if "^{(" not in sym:
             continue
         for group in symbol_parts(mob, sym):
             sup = superscript_of(group)
-            if sup is not None:
+            if sup is None:
+                continue
+            if filled:
+                boxes.add(SurroundingRectangle(sup, color=color or nt.theme.highlight, buff=buff,
+                                               stroke_width=0, fill_opacity=0.35))
+            else:
                 boxes.add(SurroundingRectangle(sup, color=color or nt.theme.highlight, buff=buff,
                                                stroke_width=2))
     return boxes
+
+
+def fraction_parts(mob: MathTex) -> tuple[VGroup, VGroup, VGroup]:
+    """(numerator, bar, denominator) glyphs of a formula that is one fraction."""
+    leaves = [g for g in mob.family_members_with_points() if not g.submobjects]
+    bar = max(leaves, key=lambda g: g.width - 4 * g.height)
+    y = bar.get_y()
+    num = VGroup(*(g for g in leaves if g is not bar and g.get_y() > y))
+    den = VGroup(*(g for g in leaves if g is not bar and g.get_y() <= y))
+    return num, VGroup(bar), den
 
 
 def values_under(mob: MathTex, pairs: Sequence[tuple[str, Mobject]], *, buff: float = 0.2,

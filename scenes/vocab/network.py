@@ -6,15 +6,25 @@ API (all layers numbered l = 0..L, neurons j zero-based, as in the engine):
 
     d = NetworkDiagram(network, [trace.a(l) for l in range(L + 1)], theme,
                        max_shown=16, height=5.5, width=9.0, show_values=True,
-                       neuron_radius=None,
+                       neuron_radius=None, output_labels=None,
                        scene=self, source="multi_trace.a({l})[{j}]")
+        # output_labels: one text per output neuron (e.g. [str(d) for d in range(10)]),
+        # written beside the output neurons (d.output_label(j)).
+        # Numbers inside neurons are written at a readable size (value_font_size, 12.9 px
+        # at 480p) or not at all: a big column shows its values by brightness only;
+        # d.side_numbers(...) writes readable numbers beside the few neurons that matter.
         # `scene` + `source` (a template with {l} and {j}) record every number
         # shown inside a neuron in the scene's manifest. Without them, call
         # d.record_numbers(scene, source) yourself (or use d.shown_numbers()).
         # activations=None draws empty neurons without numbers.
 
     d.neuron(l, j)          the Circle (KeyError if neuron j of layer l is not shown)
-    d.value_label(l, j)     the DecimalNumber inside it, or None
+    d.value_label(l, j)     the DecimalNumber inside it, or None (too small to read)
+    d.output_label(j)       the label beside output neuron j, or None
+    d.side_numbers(l, values, js=None, side=RIGHT, scene=, label=, source=, decimals=, color=)
+                            VGroup of readable numbers in a column beside neurons js of
+                            layer l (right of the output labels), recorded with `scene`
+    d.outer_x(l, side)      x just beyond layer l (and its output labels) on `side`
     d.layer(l)              VGroup of the shown neurons of layer l
     d.shown(l)              indices of the shown neurons of layer l
     d.edge(l, j, k)         the edge from neuron k of layer l-1 to neuron j of layer l
@@ -61,6 +71,8 @@ import numpy as np
 from manim import (
     LEFT,
     ORIGIN,
+    RIGHT,
+    UP,
     Animation,
     AnimationGroup,
     Brace,
@@ -77,14 +89,16 @@ from manim import (
 
 from engine import Network
 from engine.notation import symbol_tex
-from scenes import style
+from scenes import checks, style
 from scenes.vocab.edges import EdgeBundle
 
 DENSE_EDGES = 200  # above this many shown edges, each layer is drawn as one EdgeBundle
 EDGE_LEVELS = 8  # strength levels per sign in a dense layer
 # an edge whose colour (any RGBA channel, 0..1) or width changes by less is not animated
 CHANGE_TOLERANCE = (0.5 / 255, 0.01)
-_LABELS: dict[tuple[str, str], DecimalNumber] = {}  # label templates by (text, colour)
+_LABELS: dict[tuple[str, str, float], DecimalNumber] = {}
+VALUE_FONT_SIZE = 30.0  # numbers inside neurons: 12.9 px digits at 480p (scenes.checks.MIN_TEXT_PX is 12)
+LABEL_FONT_SIZE = 30.0  # output labels and numbers beside neurons  # label templates by (text, colour)
 
 __all__ = [
     "DENSE_EDGES",
@@ -470,7 +484,9 @@ class NetworkDiagram(VGroup):
         edge_widths: tuple[float, float] | None = None,
         scene: Any = None,
         source: str | None = None,
-        min_text_height: float = 0.06,
+        min_text_height: float | None = None,
+        output_labels: Sequence[str] | None = None,
+        value_font_size: float = VALUE_FONT_SIZE,
     ):
         super().__init__()
         self.network = network
@@ -479,7 +495,9 @@ class NetworkDiagram(VGroup):
         self.L = network.L
         self.max_shown = max_shown
         self.show_values = show_values
+        # None: a number inside a neuron must be readable at 480p (checks.MIN_TEXT_PX), else it is left out
         self.min_text_height = min_text_height
+        self.value_font_size = value_font_size
         self._scene = _Ref(scene)
         self._source = source
         self._shown: list[list[int]] = []
@@ -535,9 +553,10 @@ class NetworkDiagram(VGroup):
                 dots.move_to([xs[l], ys[gap], 0])
                 brace = Brace(VGroup(group, dots), direction=LEFT, color=theme.muted, buff=0.1)
                 count = MathTex(str(self.sizes[l]), color=theme.muted, font_size=style.SIZES.tex_small)
-                brace.put_at_tip(count, buff=0.1)
-                # the count sits among the previous layer's edges: give it a backdrop to stay legible
-                count.add_background_rectangle(color=theme.background, opacity=0.85, buff=0.06)
+                if l == 0:  # nothing left of the input layer: the count at the brace's tip
+                    brace.put_at_tip(count, buff=0.1)
+                else:  # left of a later layer lie its incoming edges: the count goes above the column
+                    count.next_to(VGroup(group, brace), UP, buff=0.1)
                 self._ellipses[l], self._braces[l], self._size_labels[l] = dots, brace, count
                 extras.add(dots, brace, count)
 
@@ -558,6 +577,10 @@ class NetworkDiagram(VGroup):
             labels.add(slot)
         self.edge_group, self.neuron_group, self.label_group, self.extras = edges, neurons, labels, extras
         self.add(edges, neurons, labels, extras)
+        self._output_labels: dict[int, Mobject] = {}
+        if output_labels is not None:
+            self.output_label_group = self._make_output_labels(output_labels)
+            self.add(self.output_label_group)
         for l in range(1, self.L + 1):
             self.edge_layers[l].apply(self._weight_u(network, l))
         self.activations: list[np.ndarray] | None = None
@@ -599,24 +622,96 @@ class NetworkDiagram(VGroup):
     def size_label(self, l: int) -> Mobject | None:
         return self._size_labels.get(l)
 
+    def output_label(self, j: int) -> Mobject | None:
+        """The label beside output neuron j (a digit), or None."""
+        return self._output_labels.get(j)
+
+    def _make_output_labels(self, texts: Sequence[str]) -> VGroup:
+        n = self.sizes[self.L]
+        if len(texts) != n:
+            raise ValueError(f"output_labels: expected {n} labels (one per output neuron), got {len(texts)}")
+        group = VGroup()
+        for j in self._shown[self.L]:
+            lab = MathTex(str(texts[j]), color=self.theme.ink, font_size=LABEL_FONT_SIZE)
+            lab.next_to(self.neuron(self.L, j), RIGHT, buff=0.15)
+            self._output_labels[j] = lab
+            group.add(lab)
+        return group
+
+    def outer_x(self, l: int, side: np.ndarray = RIGHT, buff: float = 0.15) -> float:
+        """x beyond layer l's neurons on `side` (and beyond the output labels), for labels beside them."""
+        mobs: list[Mobject] = [self.neuron(l, j) for j in self._shown[l]]
+        if l == self.L and float(side[0]) > 0:
+            mobs += list(self._output_labels.values())
+        group = VGroup(*mobs)
+        return float(group.get_right()[0] + buff) if float(side[0]) > 0 else float(group.get_left()[0] - buff)
+
+    def side_numbers(
+        self,
+        l: int,
+        values: Any,
+        js: Sequence[int] | None = None,
+        *,
+        side: np.ndarray = RIGHT,
+        scene: Any = None,
+        label: str | None = None,
+        source: str | None = None,
+        decimals: int = style.DECIMALS,
+        color: str | None = None,
+        font_size: float = LABEL_FONT_SIZE,
+        buff: float = 0.15,
+    ) -> VGroup:
+        """Readable numbers beside neurons js (default: every shown one) of layer l, in a
+        column outside the layer (right of the output labels), each level with its neuron.
+        values: one per neuron of layer l. With `scene`, each is recorded (`label`, `source`:
+        templates with {l} and {j}) and registered. For big columns where numbers cannot sit
+        inside the neurons: the neurons show values by brightness, the column the few that matter."""
+        vals = np.asarray(values, dtype=float).reshape(-1)
+        if vals.size != self.sizes[l]:
+            raise ValueError(f"side_numbers: expected {self.sizes[l]} values for layer {l}, got {vals.size}")
+        js = list(self._shown[l] if js is None else js)
+        x = self.outer_x(l, side, buff)
+        group = VGroup()
+        for j in js:
+            v = float(vals[j])
+            mob = DecimalNumber(v, num_decimal_places=decimals, font_size=font_size,
+                                color=color or self.theme.ink)
+            if scene is not None and source is not None:
+                scene.record(v, label=(label or "{l},{j}").format(l=l, j=j), source=source.format(l=l, j=j),
+                             decimals=decimals)
+                scene.registered(mob)
+            mob.match_y(self.neuron(l, j))
+            if float(side[0]) > 0:
+                mob.set_x(x + mob.width / 2)
+            else:
+                mob.set_x(x - mob.width / 2)
+            group.add(mob)
+        return group
+
     # --- activations ---------------------------------------------------------
     def _label(self, l: int, j: int, value: float) -> DecimalNumber | None:
         if not self.show_values:
             return None
         bright = float(np.clip(value, 0, 1)) > 0.5
         color = self.theme.neuron_text_bright if bright else self.theme.ink
-        key = (f"{value:.{style.DECIMALS}f}", str(color))
+        key = (f"{value:.{style.DECIMALS}f}", str(color), float(self.value_font_size))
         if key not in _LABELS:  # building a DecimalNumber is slow; equal texts are copies
             _LABELS[key] = DecimalNumber(
-                value, num_decimal_places=style.DECIMALS, font_size=style.SIZES.neuron_text, color=color
+                value, num_decimal_places=style.DECIMALS, font_size=self.value_font_size, color=color
             )
         mob = _LABELS[key].copy()
         mob.number = value  # the same text; get_value() gives the exact activation
-        limit = 1.55 * self.radius
-        if mob.width > limit:
-            mob.scale_to_fit_width(limit)
-        if mob.height < self.min_text_height:
-            return None
+        limit = 1.75 * self.radius  # a number this wide and one digit high still lies inside the circle
+        if self.min_text_height is None:
+            # readable or nothing: a number is never shrunk below its readable size, so a column
+            # shows all its numbers or (the brightness alone telling the values) none of them
+            if mob.width > limit or (checks.text_px(mob) or 0.0) < checks.MIN_TEXT_PX - 1e-6:
+                return None
+        else:
+            if mob.width > limit:
+                mob.scale_to_fit_width(limit)
+            if mob.height < self.min_text_height:
+                return None
         mob.move_to(self.neuron(l, j))
         return mob
 

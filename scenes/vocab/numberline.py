@@ -4,8 +4,9 @@ follows a nudge and a brace as long as the real change.
 All the lines of one chain of nudges share one zoom (`shared_unit`), so the
 braces compare honestly: a brace twice as long is a change twice as big.
 Each line is a window centred between the value before and after the
-nudge; its ticks are evenly spaced (no tick numbers: the values are the
-scene's recorded readouts).
+nudge; its ticks are evenly spaced at the same step on every line
+(`tick_step`), and `scale_bar` draws one step with its value under the
+stack, so "all at the same zoom" can be read off the screen.
 
     unit = shared_unit([dw, dz, da, dC], length=4)
     line = NudgeLine(label, before=z0, after=z1, unit=unit, color=theme.z, theme=theme)
@@ -21,6 +22,7 @@ from collections.abc import Callable, Sequence
 from manim import (
     DOWN,
     LEFT,
+    ORIGIN,
     RIGHT,
     UP,
     Brace,
@@ -52,6 +54,24 @@ def _nice_step(target: float) -> float:
     return mult * 10**exp
 
 
+def tick_step(unit: float, tick_spacing: float = 0.5) -> float:
+    """The value between two ticks of a line drawn at `unit` screen units per unit of value."""
+    return _nice_step(tick_spacing / float(unit))
+
+
+def scale_bar(unit: float, step: float, label: Mobject, color: str) -> VGroup:
+    """A bar as long as one tick step (`step` in value, `step * unit` on screen),
+    with end caps and `label` (the step's value, as the scene shows it) beside it."""
+    length = step * unit
+    bar = VGroup(
+        Line(ORIGIN, RIGHT * length, color=color, stroke_width=3),
+        Line(0.09 * DOWN, 0.09 * UP, color=color, stroke_width=3),
+        Line(RIGHT * length + 0.09 * DOWN, RIGHT * length + 0.09 * UP, color=color, stroke_width=3),
+    )
+    label.next_to(bar, RIGHT, buff=0.2)
+    return VGroup(bar, label)
+
+
 class NudgeLine(VGroup):
     """One quantity's zoomed number line: label, axis, ticks, dot."""
 
@@ -77,7 +97,8 @@ class NudgeLine(VGroup):
         self.theme = theme
         self.axis = Line(LEFT * length / 2, RIGHT * length / 2, color=theme.muted, stroke_width=2)
         self.ticks = VGroup()
-        step = _nice_step(tick_spacing / self.unit)
+        step = tick_step(self.unit, tick_spacing)
+        self.tick_step = step
         lo = self.center_value - length / 2 / self.unit
         hi = self.center_value + length / 2 / self.unit
         first = math.ceil(lo / step)
