@@ -533,6 +533,17 @@ def main(argv: list[str] | None = None) -> int:
     if argv[0] == "test" and not set(argv[1:]) & {"-h", "--help"}:
         return cmd_test(argv[1:])  # everything after `test` belongs to pytest
     args = parser.parse_args(argv)
+    from studio.render import sigterm_as_interrupt
+
+    try:
+        with sigterm_as_interrupt():  # SIGTERM at any moment (even while narration is read) cleans up as Ctrl-C does
+            return _dispatch(args, parser, join_default)
+    except KeyboardInterrupt:
+        print("\nrender.sh: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser, join_default: bool) -> int:
     try:
         resolve_user_paths(args, caller_cwd())
         if args.command == "render":
