@@ -73,6 +73,15 @@ def relation(scene: LessonScene, expr: str, result: str, what: str) -> str:
     return "=" if exact else r"\approx"
 
 
+def shown_chain(scene: LessonScene, chain, src: str, names: list[str], prod: str, weight: str) -> tuple[list[str], str]:
+    """Record a weight's chain-rule factors and product (4 decimals) and the shown product as a calculation;
+    the factors' texts and "=" or "≈"."""
+    texts = [num(scene, f.value, names[i], f"{src}.factors[{i}].value", decimals=style.DECIMALS_FINE)
+             for i, f in enumerate(chain.factors)]
+    num(scene, chain.product, f"dC_0/d{weight}", f"{src}.product", decimals=style.DECIMALS_FINE, paren=False)
+    return texts, relation(scene, " * ".join(texts), prod, f"the chain rule for {weight}")
+
+
 def fit(mob: Mobject, width: float = ROW_W) -> Mobject:
     if mob.width > width:
         mob.scale_to_fit_width(width)
@@ -415,11 +424,7 @@ class SeveralNeurons(LessonScene):
         means = ink.tex("=", ink.a(L - 1, k), r"\cdot", *ink.prime(L, j), r"\cdot", "2(", ink.a(L, j), "-",
                         ink.y(j), ")")
         names = [f"a_{k}^(L-1)", f"{ink.act.symbol}'(z_{j}^(L))", f"2(a_{j}^(L) - y_{j})"]
-        texts = [num(self, f.value, names[i], f"{src}.factors[{i}].value", decimals=style.DECIMALS_FINE)
-                 for i, f in enumerate(chain.factors)]
-        num(self, chain.product, f"dC_0/dw_{j},{k}^(L)", f"{src}.product", decimals=style.DECIMALS_FINE,
-                   paren=False)
-        rel = relation(self, " * ".join(texts), prod, f"the chain rule for w_{j},{k}^(L)")
+        texts, rel = shown_chain(self, chain, src, names, prod, f"w_{j},{k}^(L)")
         values = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
                                          texts[2], rel, (prod, ink.color("C"))))
         place_rows(VGroup(fit(formula), fit(means), fit(values)).arrange(DOWN, buff=0.3), self.d.neuron_group)
@@ -584,11 +589,7 @@ class SummedPathsToCost(LessonScene):
         )
         prev = ink.a(L - 2, kk) if L - 2 > 0 else (f"x_{{{kk}}}", ink.color("a"))
         names = [f"a_{kk}^(L-2)", f"{ink.act.symbol}'(z_{k}^(L-1))", f"dC_0/da_{k}^(L-1)"]
-        texts = [num(self, f.value, names[i], f"{src}.factors[{i}].value", decimals=style.DECIMALS_FINE)
-                 for i, f in enumerate(chain.factors)]
-        num(self, chain.product, f"dC_0/dw_{k},{kk}^(L-1)", f"{src}.product", decimals=style.DECIMALS_FINE,
-                   paren=False)
-        rel = relation(self, " * ".join(texts), prod, f"the chain rule for w_{k},{kk}^(L-1)")
+        texts, rel = shown_chain(self, chain, src, names, prod, f"w_{k},{kk}^(L-1)")
         row1 = ink.tex(*ink.d(ink.C(), ink.w(L - 1, k, kk)), "=", prev, *ink.prime(L - 1, k),
                        *ink.d(ink.C(), ink.a(L - 1, k)))
         row2 = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
