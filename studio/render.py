@@ -560,6 +560,7 @@ class Renderer:
             pool.shutdown(wait=False, cancel_futures=True)
             self.stop_workers()
             pool.shutdown(wait=True)  # the threads remove their work folders
+            self.clean_stale()  # and what the ended workers could not: their private LaTeX folders
             raise
         pool.shutdown(wait=True)
         if errors:
