@@ -486,38 +486,20 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _durations(lecture, entries: list[catalog.SceneEntry]) -> dict[str, float | None]:
-    """Each scene's length, measured by a fast construction and cached by its inputs."""
-    from studio.render import _sha, code_fingerprint, file_lock, write_atomic
+    """Each scene's silent length, from the cached fast construction the narration also uses."""
+    from studio import narrate
 
     cache_dir = ROOT / "renders" / ".cache"
-    cache_file = cache_dir / "durations.json"
     try:
         _writable(cache_dir, "cache folder")
     except UsageError as problem:  # a read-only checkout still lists its scenes, without lengths
         print(f"render.sh: {problem}; scene lengths are not shown", file=sys.stderr)
         return {e.name: None for e in entries}
-    lecture_bytes = lecture.path.read_bytes()
-    keys = {e.name: _sha(code_fingerprint(e.file).encode(), lecture_bytes, e.name.encode()) for e in entries}
-    with file_lock(cache_dir / "durations.lock"):
-        try:
-            cache = json.loads(cache_file.read_text())
-        except (OSError, ValueError):
-            cache = {}
-        missing = [e for e in entries if keys[e.name] not in cache]
-        if missing:
-            from studio.runner import construct
-            from studio.texlock import share_tex_cache
-
-            print(f"(measuring {len(missing)} scene(s) once; later runs are instant)", file=sys.stderr)
-            share_tex_cache(cache_dir / "Tex")
-            with tempfile.TemporaryDirectory() as media:
-                for e in missing:
-                    try:
-                        cache[keys[e.name]] = construct(e, lecture.path, Path(media), check=False).renderer.time
-                    except Exception as error:  # a broken scene must not hide the others
-                        print(f"render.sh: {e.name} failed to build: {error}", file=sys.stderr)
-            write_atomic(cache_file, json.dumps(cache).encode())
-    return {e.name: cache.get(keys[e.name]) for e in entries}
+    try:
+        facts = narrate.scene_facts(lecture, entries, cache_dir)
+    except narrate.NarrationError as e:
+        raise UsageError(str(e)) from None
+    return {e.name: facts[e.name].duration if e.name in facts else None for e in entries}
 
 
 def cmd_test(pytest_args: list[str]) -> int:

@@ -36,16 +36,18 @@ class SceneFacts:
     steps: list[str]
     narration: dict[str, str]  # step -> text (after the lecture's replacements)
     step_seconds: dict[str, float]  # step -> its animations' natural length
+    duration: float  # the whole scene, silent, at reading pace (what `list` shows)
 
 
 def scene_facts(lecture, entries: list[SceneEntry], cache_dir: Path) -> dict[str, SceneFacts]:
-    """Each scene's steps, narration and natural step lengths, from a fast construction cached by its inputs."""
+    """Each scene's steps, narration, natural step lengths and silent length, from one fast
+    construction per scene cached by its inputs (`list`, `script` and narrated renders share it)."""
     from studio.render import _sha, code_fingerprint, file_lock, write_atomic
 
     check_scene_names(lecture)
     cache_file = cache_dir / "narration-facts.json"
     lecture_bytes = lecture.path.read_bytes()
-    keys = {e.name: _sha(code_fingerprint(e.file).encode(), lecture_bytes, e.name.encode(), b"facts") for e in entries}
+    keys = {e.name: _sha(code_fingerprint(e.file).encode(), lecture_bytes, e.name.encode(), b"facts-2") for e in entries}
     with file_lock(cache_dir / "narration-facts.lock"):
         try:
             cache = json.loads(cache_file.read_text())
@@ -70,7 +72,7 @@ def scene_facts(lecture, entries: list[SceneEntry], cache_dir: Path) -> dict[str
                         print(f"render.sh: {e.name} failed to build: {error}", file=sys.stderr)
                         continue
                     cache[keys[e.name]] = {"steps": scene.steps, "narration": scene.narration,
-                                           "step_seconds": scene.step_seconds}
+                                           "step_seconds": scene.step_seconds, "duration": scene.renderer.time}
             write_atomic(cache_file, json.dumps(cache).encode())
     return {e.name: SceneFacts(**cache[keys[e.name]]) for e in entries if keys[e.name] in cache}
 

@@ -97,6 +97,14 @@ def test_unknown_scene_or_step_is_a_clear_error(tmp_path: Path, table: str, key:
     assert not list((tmp_path / "out").rglob("*.mp4"))
 
 
+def test_list_reports_a_narration_typo_as_render_does(tmp_path: Path) -> None:
+    """`list` reads the scenes through the same cached construction as the narration."""
+    lecture = _lecture_with(tmp_path, "[narration.NoSuchScene]\nintro = \"Hello.\"\n")
+    result = run("list", "--lecture", str(lecture))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().endswith("(scenes: " + ", ".join(e.name for e in catalog.scenes()) + ")")
+
+
 def test_changed_narration_rerenders_that_scene_only(tmp_path: Path) -> None:
     before = Renderer(load_lecture(_lecture_with(tmp_path, "")), "low", "mp4", tmp_path)
     # the same file, edited: one step of one scene gets other words
@@ -116,7 +124,7 @@ def test_script_lists_every_step_of_every_scene(built_scene) -> None:
     facts = {}
     for entry in catalog.scenes():
         scene = built_scene(entry.name, "default")
-        facts[entry.name] = SceneFacts(scene.steps, scene.narration, scene.step_seconds)
+        facts[entry.name] = SceneFacts(scene.steps, scene.narration, scene.step_seconds, scene.renderer.time)
     script = script_markdown(lecture, facts)
     for name, f in facts.items():
         assert f"## {name}" in script
