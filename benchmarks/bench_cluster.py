@@ -7,8 +7,9 @@ Prints, each into a fresh output folder (nothing cached):
   2. the same through `render --cluster local:2` (a LocalCluster of 2 worker
      processes, its start-up included) and the overhead ratio 2/1;
   3. a course, the three shipped lectures in one `--cluster local:2` command,
-     against three times 2.
-It also checks that 1 and 2 made the same manifests and captions.
+     against the same three rendered locally with `--jobs 2` (1, plus relu and wide).
+It also checks that every cluster render made the same manifests and captions as
+the local render of the same lecture.
 """
 
 from __future__ import annotations
@@ -63,13 +64,17 @@ def main() -> None:
         for lecture in LECTURES:
             course_args += ["--lecture", lecture]
         course = run(course_args)
+        local_course = local + sum(
+            run([*common, "--lecture", lecture, "--jobs", "2", "--out", str(out / "local")]) for lecture in LECTURES[1:]
+        )
         print(
             f"course of {len(LECTURES)} lectures, --cluster local:2: {course:7.1f} s   "
-            f"{course / len(LECTURES):.1f} s per lecture, {course / (len(LECTURES) * cluster):.2f} x one lecture's"
+            f"local --jobs 2, one lecture after another: {local_course:7.1f} s   ratio {course / local_course:.2f}"
         )
-        differ = same_files(out / "local" / "default" / folder, out / "course" / "default" / folder)
-        verdict = "yes" if not differ else "NO: " + ", ".join(differ)
-        print(f"course's default lecture identical to the local render: {verdict}")
+        for lecture in LECTURES:
+            differ = same_files(out / "local" / lecture / folder, out / "course" / lecture / folder)
+            verdict = "yes" if not differ else "NO: " + ", ".join(differ)
+            print(f"course's {lecture} lecture identical to its local render: {verdict}")
 
 
 if __name__ == "__main__":
