@@ -518,7 +518,9 @@ class Renderer:
     def clean_stale(self) -> None:
         """Remove what killed commands left here: work folders, temporary files, private LaTeX folders."""
         clean_stale_work(self.out)
-        clean_stale([self.cache_root, self.tex_dir, self.cache_root / "training"])
+        from scenes.voice import default_cache
+
+        clean_stale([self.cache_root, self.tex_dir, self.cache_root / "training", default_cache()])
 
     def render_all(
         self,

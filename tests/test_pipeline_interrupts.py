@@ -89,3 +89,21 @@ def test_sigterm_to_the_command_ends_its_workers(tmp_path: Path) -> None:
     assert [pid for pid in workers if _alive(pid)] == []
     out = tmp_path / "default" / "480p15"
     assert list((out / ".work").iterdir()) == [] and _stray(tmp_path) == []
+
+
+def test_what_dead_processes_left_in_every_cache_is_removed_and_live_ones_kept(tmp_path: Path, monkeypatch) -> None:
+    """Private LaTeX folders, half-written voice steps and training files of killed processes go; a
+    running process's stay."""
+    monkeypatch.setenv("BACKPROP_VOICE_CACHE", str(tmp_path / "voice"))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    renderer = Renderer(load_lecture(None), "low", "mp4", tmp_path / "renders")
+    cache = renderer.cache_root
+    left = [cache / f".Tex.{dead.pid}.part", tmp_path / "voice" / f".abc.wav.{dead.pid}.part",
+            cache / "training" / f".key.pickle.{dead.pid}.part"]
+    kept = [cache / f".Tex.{os.getpid()}.part", tmp_path / "voice" / f".abc.wav.{os.getpid()}.part"]
+    for path in left + kept:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir() if path.name.startswith(".Tex") else path.write_bytes(b"half")
+    renderer.clean_stale()
+    assert [p for p in left if p.exists()] == [] and all(p.exists() for p in kept)
