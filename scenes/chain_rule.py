@@ -378,7 +378,8 @@ class ChainRuleScene(LessonScene):
             braces.add(brace)
         self.braces, self.delta_syms, self.delta_texts = braces, syms, deltas
         for b, r in zip(braces, self.readouts, strict=True):  # one after the other: each change causes the next
-            self.play(GrowFromCenter(b[0]), FadeOut(r), FadeIn(b[1]), run_time=1.0)
+            self.play(FadeOut(r), run_time=0.4)  # the value goes before its change comes: never one on the other
+            self.play(GrowFromCenter(b[0]), FadeIn(b[1]), run_time=0.8)
         self.remove(self.readouts)
 
     # --- the central move: measured ratios become derivatives ----------------------------

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 from manim import (
+    AnimationGroup,
     DecimalNumber,
     Integer,
     MarkupText,
@@ -123,6 +124,29 @@ def overlapping_texts(texts: list[Mobject], tolerance: float = 0.03) -> list[str
         (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = boxes[i], boxes[j]
         if min(ax1, bx1) - max(ax0, bx0) > tolerance and min(ay1, by1) - max(ay0, by0) > tolerance:
             problems.append(f"{name(texts[i])} overlaps {name(texts[j])}")
+    return problems
+
+
+def _leaf_animations(animations: Iterable) -> Iterator:
+    for anim in animations:
+        if isinstance(anim, AnimationGroup):
+            yield from _leaf_animations(anim.animations)
+        else:
+            yield anim
+
+
+def crossfades(animations: Iterable, tolerance: float = 0.03) -> list[str]:
+    """Labels that fade in where other labels fade out in the same animation: while it runs
+    the two are drawn over each other, a blur no viewer can read (play one, then the other)."""
+    leaves = list(_leaf_animations(animations))
+    going = [t for a in leaves if a.remover for t in outer_texts(a.mobject)]
+    coming = [t for a in leaves if a.is_introducer() and not a.remover for t in outer_texts(a.mobject)]
+    problems = []
+    for old in going:
+        for new in coming:
+            (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = box(old), box(new)
+            if min(ax1, bx1) - max(ax0, bx0) > tolerance and min(ay1, by1) - max(ay0, by0) > tolerance:
+                problems.append(f"{name(new)} appears on {name(old)} while that fades out")
     return problems
 
 

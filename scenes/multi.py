@@ -363,7 +363,8 @@ class SeveralNeurons(LessonScene):
         tags = VGroup(row_tag, col_tag).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         tags.next_to(mat, RIGHT, buff=0.5)
         self.play(Create(glow), Write(wlab), Create(pointer))
-        self.play(FadeOut(self.rows), FadeIn(block))
+        self.play(FadeOut(self.rows))  # out, then in: never two texts on one spot
+        self.play(FadeIn(block))
         self.play(Create(row_box), Write(row_tag))
         self.play(Create(col_box), Write(col_tag))
         self.glow, self.wlab, self.pointer = glow, wlab, pointer
@@ -402,7 +403,8 @@ class SeveralNeurons(LessonScene):
         compact = ink.tex(ink.z(L, "j"), "=", r"\sum_{k}", ink.w(L, "j", "k"), ink.a(L - 1, "k"), "+",
                           ink.b(L, "j"), r"\qquad", ink.a(L, "j"), "=", ink.act.tex + "(", ink.z(L, "j"), ")")
         rows = place_rows(VGroup(fit(full), fit(values), fit(compact)).arrange(DOWN, buff=0.4), self.d.neuron_group)
-        self.play(FadeOut(self.matrix_group), Write(full))
+        self.play(FadeOut(self.matrix_group))
+        self.play(Write(full))
         self.play(FadeIn(values, shift=0.2 * UP))
         self.play(ReplacementTransform(full.copy(), compact), run_time=style.TIMINGS.transform * 1.5)
         self.z_rows = rows
@@ -428,7 +430,8 @@ class SeveralNeurons(LessonScene):
         values = self.registered(ink.tex("=", (texts[0], ink.color("a")), r"\cdot", texts[1], r"\cdot",
                                          texts[2], rel, (prod, ink.color("C"))))
         place_rows(VGroup(fit(formula), fit(means), fit(values)).arrange(DOWN, buff=0.3), self.d.neuron_group)
-        self.play(FadeOut(self.z_rows), Write(formula))
+        self.play(FadeOut(self.z_rows))
+        self.play(Write(formula))
         self.play(FadeIn(means, shift=0.2 * UP))
         self.play(FadeIn(values, shift=0.2 * UP))
         self.chain_values = (texts, prod)
@@ -598,8 +601,8 @@ class SummedPathsToCost(LessonScene):
         fade_in, _ = fade_part(self.d, VGroup(), saved=self.early_saved, out=False, run_time=style.TIMINGS.transform)
         edge = self.d.edge(L - 1, k, kk).copy().set_stroke(th.highlight, width=7, opacity=1)
         self.play(FadeOut(self.k_label), FadeOut(self.paths), FadeOut(self.brace), fade_in)
-        self.play(Create(edge), FadeOut(VGroup(self.sum_group[0], self.sum_group[2], *self.sum_group[1][:-1])),
-                  Write(row1))
+        self.play(Create(edge), FadeOut(VGroup(self.sum_group[0], self.sum_group[2], *self.sum_group[1][:-1])))
+        self.play(Write(row1))
         self.play(TransformFromCopy(self.total_mob, row2[5]), FadeOut(self.total_mob),
                   FadeIn(VGroup(*(m for i, m in enumerate(row2) if i != 5))))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, Line, MathTex, Square, Text
+from manim import DOWN, LEFT, RIGHT, UP, AnimationGroup, Circle, FadeIn, FadeOut, Line, MathTex, Square, Text, Write
 
 from scenes import checks
 from scenes.base import LessonScene
@@ -92,6 +92,16 @@ class Sums(LessonScene):
         self.equation("2 * (-0.38)**2", "0.29", approx=True, what="whole numbers are exact")
 
 
+class Crossfade(LessonScene):
+    def construct(self) -> None:
+        self.step("swap")
+        old, beside = Text("old value").shift(UP), Text("elsewhere").shift(2 * DOWN)
+        self.add(old, beside)
+        self.play(FadeOut(old), AnimationGroup(Write(Text("new value").shift(UP))))  # one over the other
+        self.play(FadeOut(beside))
+        self.play(FadeIn(Text("after it").shift(2 * DOWN)))  # the same spot, one after the other: fine
+
+
 def _build(cls, tmp_path: Path, **kw):
     entry = SceneEntry(cls.__name__, "test_base", Path(__file__), 0, "")
     return construct(entry, DEFAULT, tmp_path, **kw)
@@ -105,6 +115,11 @@ def test_leaving_the_frame_is_caught(tmp_path: Path) -> None:
 def test_overlapping_labels_are_caught(tmp_path: Path) -> None:
     problems = _build(Overlapping, tmp_path).layout_problems
     assert problems == ["step 'overlap': Text 'first label' overlaps Text 'second label'"]
+
+
+def test_a_label_fading_in_on_one_fading_out_is_caught(tmp_path: Path) -> None:
+    problems = _build(Crossfade, tmp_path).layout_problems
+    assert problems == ["step 'swap': Text 'new value' appears on Text 'old value' while that fades out"]
 
 
 def test_numbers_outside_the_manifest_are_caught(tmp_path: Path) -> None:
