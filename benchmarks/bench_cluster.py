@@ -15,6 +15,7 @@ the local render of the same lecture.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -25,10 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 LECTURES = ("default", "relu", "wide")
 
 
-def run(args: list[str]) -> float:
+def run(args: list[str], tmp: Path | None = None) -> float:
+    """One render command's wall time; `tmp` as its TMPDIR (a LocalCluster's workers keep their caches
+    there, so a fresh one starts them as cold as a fresh --out starts a local render)."""
+    env = dict(os.environ, **({"TMPDIR": str(tmp)} if tmp else {}))
+    if tmp:
+        tmp.mkdir(parents=True)
     started = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "studio.cli", "render", *args], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "studio.cli", "render", *args], cwd=ROOT, capture_output=True, text=True, env=env
     )
     took = time.monotonic() - started
     if proc.returncode != 0:
@@ -53,7 +59,7 @@ def main() -> None:
         out = Path(tmp)
         local = run([*common, "--jobs", "2", "--out", str(out / "local")])
         print(f"default lecture, --jobs 2:          {local:7.1f} s", flush=True)
-        cluster = run([*common, "--cluster", "local:2", "--out", str(out / "cluster")])
+        cluster = run([*common, "--cluster", "local:2", "--out", str(out / "cluster")], out / "cluster-tmp")
         print(
             f"default lecture, --cluster local:2: {cluster:7.1f} s   overhead ratio {cluster / local:.2f}", flush=True
         )
@@ -63,7 +69,7 @@ def main() -> None:
         course_args = [*common, "--cluster", "local:2", "--out", str(out / "course")]
         for lecture in LECTURES:
             course_args += ["--lecture", lecture]
-        course = run(course_args)
+        course = run(course_args, out / "course-tmp")
         local_course = local + sum(
             run([*common, "--lecture", lecture, "--jobs", "2", "--out", str(out / "local")]) for lecture in LECTURES[1:]
         )

@@ -155,10 +155,10 @@ def _scratch() -> Path:
 
 
 def _worker_root(scratch: Path) -> Path:
-    # One cache root (LaTeX, trained network) per worker thread: manim's SVG step is not covered by
-    # studio.texlock, and two renders reading one new formula at once collide. Ends in the pid, so
-    # clean_stale_work removes it once the worker is gone.
-    return scratch / ".work" / f"root-{threading.get_ident()}-{os.getpid()}"
+    # The caches (LaTeX, trained network) of every worker process on this machine, kept between jobs:
+    # studio.texlock makes one LaTeX cache safe for any number of processes, so a formula is typeset
+    # once per machine, not once per worker.
+    return scratch / "cache-root"
 
 
 def _manifest_as_client(manifest: bytes, worker_path: str, client_path: str) -> bytes:
@@ -254,6 +254,7 @@ def render_on_worker(task: SceneTask) -> SceneFiles:
         except LectureError as e:
             raise SceneFailed(e.problems[0].replace(str(given), task.lecture_file)) from None
         renderer = Renderer(lecture, task.quality, task.fmt, _worker_root(scratch))
+        renderer.clean_stale()  # what killed workers left in the shared caches
         renderer.preexec_fn = _die_with_parent
         renderer.voice_env = voice_env(task, work)
         with _cancel_watch(work):
