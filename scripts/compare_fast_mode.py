@@ -68,6 +68,13 @@ def differing_pixels(a: Path, b: Path) -> int:
     return int(np.any(x != y, axis=-1).sum())
 
 
+def _result(folder: Path) -> dict:
+    """A capture's results, its lecture named by file (captures of two checkouts differ in the folder)."""
+    result = json.loads((folder / "result.json").read_text())
+    result["manifest"]["lecture"] = Path(result["manifest"]["lecture"]).name
+    return result
+
+
 def compare(args) -> None:
     before, after = Path(args.before), Path(args.after)
     cases = sorted(p.parent.relative_to(before) for p in before.glob("*/*/result.json"))
@@ -78,7 +85,7 @@ def compare(args) -> None:
             print(f"{case}: missing in {after}")
             bad += 1
             continue
-        a, b = json.loads((old / "result.json").read_text()), json.loads((new / "result.json").read_text())
+        a, b = _result(old), _result(new)
         diffs = [key for key in a if a[key] != b.get(key)]
         frames = sorted(p.name for p in (old / "frames").glob("*.png"))
         if frames != sorted(p.name for p in (new / "frames").glob("*.png")):
