@@ -36,8 +36,8 @@ def _state(mob) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def tex(tmp_path_factory):
-    share_tex_cache(tmp_path_factory.mktemp("cache") / "Tex")
+def tex(tex_cache):
+    share_tex_cache(tex_cache)  # the session's LaTeX cache (conftest), as the scene tests use
     share_svg_paths()
     return r"\frac{\partial C_0}{\partial w^{(L)}} = \sigma'(z) \cdot 2(a - y)"
 
