@@ -46,6 +46,7 @@ from manim.animation.animation import prepare_animation
 
 from engine.lecture import Lecture, lecture_from_env
 from scenes import checks, style
+from scenes.copies import share_svg_paths
 from scenes.narration import READING_WPS, Narrator, ReadingPace, Utterance, clean, stretch_lines, words
 from scenes.vocab.camera import FastEdgeCamera
 
@@ -58,6 +59,8 @@ PLAN_ENV = "BACKPROP_STEP_PLAN"  # JSON: {scene: {step: seconds its animations t
 MAX_STRETCH = 1.6  # animations slow down at most this much to fill their narration; beyond, the picture holds
 # A decimal number written into a formula by hand would bypass the manifest.
 _DECIMAL_IN_TEX = re.compile(r"\d\.\d")
+
+share_svg_paths()
 
 
 @dataclass(frozen=True)

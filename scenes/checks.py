@@ -89,7 +89,14 @@ def non_text_leaves(mob: Mobject) -> Iterator[VMobject]:
 
 
 def box(mob: Mobject) -> tuple[float, float, float, float]:
-    return (mob.get_left()[0], mob.get_bottom()[1], mob.get_right()[0], mob.get_top()[1])
+    """(left, bottom, right, top), as mob.get_left()[0], get_bottom()[1], ... give them,
+    from one pass over the boundary points instead of four."""
+    points = mob.get_points_defining_boundary()
+    if len(points) == 0:
+        zero = np.float64(0.0)
+        return (zero, zero, zero, zero)  # get_critical_point of a mobject without points
+    lo, hi = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+    return (lo[0], lo[1], hi[0], hi[1])
 
 
 def name(mob: Mobject) -> str:

@@ -46,8 +46,11 @@ def share_tex_cache(tex_dir: Path) -> None:
     from manim import config
     from manim.utils import tex_file_writing
 
+    from studio.svgcache import use_glyph_cache
+
     tex_dir.mkdir(parents=True, exist_ok=True)
     _shared["dir"] = tex_dir
+    use_glyph_cache(tex_dir)  # formulas' parsed glyphs are shared beside their svgs
     config.tex_dir = str(private_dir(tex_dir))
     original = tex_file_writing.tex_to_svg_file
     if getattr(original, "_shared_cache", False):
