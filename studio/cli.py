@@ -13,7 +13,6 @@ file, 3 a system tool is missing.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys

@@ -47,7 +47,8 @@ def scene_facts(lecture, entries: list[SceneEntry], cache_dir: Path) -> dict[str
     check_scene_names(lecture)
     cache_file = cache_dir / "narration-facts.json"
     lecture_bytes = lecture.path.read_bytes()
-    keys = {e.name: _sha(code_fingerprint(e.file).encode(), lecture_bytes, e.name.encode(), b"facts-2") for e in entries}
+    version = b"facts-2"  # what a cache entry holds (bump when it changes)
+    keys = {e.name: _sha(code_fingerprint(e.file).encode(), lecture_bytes, e.name.encode(), version) for e in entries}
     with file_lock(cache_dir / "narration-facts.lock"):
         try:
             cache = json.loads(cache_file.read_text())
