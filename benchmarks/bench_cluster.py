@@ -2,7 +2,9 @@
 
     .venv/bin/python benchmarks/bench_cluster.py [--quality low] [--scenes A,B]
 
-Prints, each into a fresh output folder (nothing cached):
+The narration of the three lectures is spoken into the voice cache first, untimed
+(speech is the same work wherever a scene renders; benchmarks/bench_voice.py
+measures it). Then it prints, each into a fresh output folder (nothing else cached):
   1. the full default lecture with `render --jobs 2`;
   2. the same through `render --cluster local:2` (a LocalCluster of 2 worker
      processes, its start-up included) and the overhead ratio 2/1;
@@ -23,6 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 LECTURES = ("default", "relu", "wide")
 
 
@@ -42,6 +45,20 @@ def run(args: list[str], tmp: Path | None = None) -> float:
     return took
 
 
+def speak_narration() -> None:
+    """Every narrated step of the three lectures into the voice cache (once; later runs find it there)."""
+    from engine.lecture import load_lecture
+    from scenes.voice import PiperVoice
+    from studio import catalog, narrate
+
+    voice = PiperVoice()
+    for lecture_name in LECTURES:
+        lecture = load_lecture(ROOT / "assets" / "lectures" / f"{lecture_name}.toml")
+        for scene, facts in narrate.scene_facts(lecture, catalog.scenes(), ROOT / "renders" / ".cache").items():
+            for step, text in facts.narration.items():
+                voice.utter(scene, step, text)
+
+
 def same_files(a: Path, b: Path) -> list[str]:
     """Names of manifests and captions that differ between two output folders."""
     names = sorted({p.name for p in (*a.glob("*.numbers.json"), *a.glob("*.srt"))})
@@ -55,6 +72,7 @@ def main() -> None:
     args = parser.parse_args()
     scenes = args.scenes.split(",")
     common = [*scenes, "--quality", args.quality]
+    speak_narration()
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         out = Path(tmp)
         local = run([*common, "--jobs", "2", "--out", str(out / "local")])
