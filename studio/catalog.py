@@ -23,8 +23,22 @@ class SceneEntry:
     summary: str
 
 
+def parse_source(path: Path) -> ast.Module:
+    """A project file's syntax tree. CPython 3.11 builds syntax trees with state shared by all threads,
+    so a parse can fail with a spurious "recursion depth mismatch" while another thread parses (a Dask
+    worker's event loop does, e.g. for inspect.signature); such a parse is simply done again."""
+    text = path.read_text(encoding="utf-8")
+    for _ in range(4):
+        try:
+            return ast.parse(text, filename=str(path))
+        except SystemError as e:
+            if "recursion depth mismatch" not in str(e):
+                raise
+    return ast.parse(text, filename=str(path))  # the last try: its error, if any, is the error
+
+
 def _entries_of(path: Path) -> list[SceneEntry]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    tree = parse_source(path)
     found = []
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 
 from engine.lecture import LECTURE_ENV, Lecture, LectureError, parse_lecture
-from studio.catalog import SceneEntry
+from studio.catalog import SceneEntry, parse_source
 from studio.worker import FIELDS_ENV, LECTURE_AS_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,7 +128,7 @@ def project_dependencies(file: Path) -> set[Path]:
         if path in seen:
             continue
         seen.add(path)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse_source(path)):
             names: list[str] = []
             if isinstance(node, ast.Import):
                 names = [a.name for a in node.names]

@@ -171,3 +171,23 @@ def test_other_formats_land_under_the_scene_name(tmp_path: Path, fmt: str) -> No
     else:
         assert probe(out).duration > 1
     assert (out.parent / "TitleCard.numbers.json").exists()
+
+
+def test_a_spurious_syntax_tree_error_from_another_thread_is_parsed_again(monkeypatch) -> None:
+    """CPython 3.11 fails a parse now and then while another thread parses (a Dask worker does)."""
+    import ast
+
+    real, calls = ast.parse, []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise SystemError("AST constructor recursion depth mismatch (before=51, after=64)")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ast, "parse", flaky)
+    assert [e.name for e in catalog._entries_of(catalog.SCENES_DIR / "title.py")] == ["TitleCard"]
+    assert len(calls) == 2
+    monkeypatch.setattr(ast, "parse", lambda *a, **k: (_ for _ in ()).throw(SystemError("something else")))
+    with pytest.raises(SystemError, match="something else"):
+        catalog.parse_source(catalog.SCENES_DIR / "title.py")

@@ -7,7 +7,6 @@ refusal of a worker running other code, a failing scene's own error, Ctrl-C.
 
 from __future__ import annotations
 
-import _thread
 import dataclasses
 import logging
 import os
@@ -96,7 +95,14 @@ def test_a_worker_killed_mid_render_has_its_scene_retried_elsewhere(cluster, ref
     orphans: list[psutil.Process] = []
 
     def kill_its_worker(label: str) -> None:
-        time.sleep(1.5)  # manim is running by now
+        # Until its manim runs (not a fixed delay: a fast machine finishes first). The workers' pids are
+        # asked once: client.run on a worker parses a signature with ast while the task may parse the
+        # scene catalog, and CPython 3.11's ast is not safe in two threads at once (gh-106905).
+        pids = workers_pids(client).values()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(manim_children(pid) for pid in pids):
+            time.sleep(0.1)
+        time.sleep(0.5)
         for worker, keys in client.processing().items():
             if any(label in key for key in keys):
                 pid = client.run(os.getpid, workers=[worker])[worker]
@@ -154,20 +160,27 @@ def test_a_failing_scene_fails_the_job_with_its_own_error(cluster, tmp_path):
 
 def test_ctrl_c_cancels_the_clusters_work(cluster, tmp_path):
     address, client = cluster
+    pids = workers_pids(client)
+    sent: list[bool] = []
 
-    timers: list[threading.Timer] = []
+    def ctrl_c_once_manim_runs() -> None:  # not a fixed delay: a fast machine might finish first
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not any(manim_children(pid) for pid in pids.values()):
+            time.sleep(0.1)
+        time.sleep(0.5)
+        sent.append(True)
+        os.kill(os.getpid(), signal.SIGINT)  # what a terminal sends on Ctrl-C
 
-    def progress(event: str, entry: catalog.SceneEntry) -> None:
-        if event == "start" and not timers:  # Ctrl-C a second into the job
-            timers.append(threading.Timer(1.0, _thread.interrupt_main))
-            timers[0].start()
-
+    watcher = threading.Thread(target=ctrl_c_once_manim_runs, daemon=True)
     renderer = Renderer(load_lecture("relu"), "low", "mp4", tmp_path)
-    with pytest.raises(KeyboardInterrupt):
-        render_course(address, [renderer], entries(), progress)
+    watcher.start()
+    with pytest.raises(KeyboardInterrupt):  # the longest scene: still rendering when Ctrl-C comes
+        render_course(address, [renderer], [catalog.find("ChainRuleScene")])
+    watcher.join()
+    assert sent
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        busy = [pid for pid in workers_pids(client).values() if manim_children(pid)]
+        busy = [pid for pid in pids.values() if manim_children(pid)]
         if not busy and not any(client.processing().values()):
             break
         time.sleep(0.5)
