@@ -173,10 +173,16 @@ def test_ctrl_c_cancels_the_clusters_work(cluster, tmp_path):
 
     watcher = threading.Thread(target=ctrl_c_once_manim_runs, daemon=True)
     renderer = Renderer(load_lecture("relu"), "low", "mp4", tmp_path)
-    watcher.start()
-    with pytest.raises(KeyboardInterrupt):  # the longest scene: still rendering when Ctrl-C comes
-        render_course(address, [renderer], [catalog.find("ChainRuleScene")])
-    watcher.join()
+    # Ctrl-C raises KeyboardInterrupt, as in a terminal; a job started in the background (CI) inherits
+    # SIGINT ignored, and Python then leaves it ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        watcher.start()
+        with pytest.raises(KeyboardInterrupt):  # the longest scene: still rendering when Ctrl-C comes
+            render_course(address, [renderer], [catalog.find("ChainRuleScene")])
+        watcher.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert sent
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
