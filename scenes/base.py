@@ -201,12 +201,12 @@ class LessonScene(Scene):
 
     def play(self, *args, **kwargs) -> None:
         """As Scene.play, with the step's stretch applied (Scene.wait plays a Wait, so waits stretch too)."""
-        if self._check and args:
+        if self._check or self._stretch != 1.0:
             args = tuple(prepare_animation(a) for a in args)
+        if self._check:
             step = self.steps[-1] if self.steps else "(before the first step)"
             self.layout_problems.extend(f"step '{step}': {p}" for p in checks.crossfades(args))
         if self._stretch != 1.0:
-            args = tuple(prepare_animation(a) for a in args)
             if kwargs.get("run_time"):
                 kwargs["run_time"] *= self._stretch
             else:

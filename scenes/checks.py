@@ -124,12 +124,16 @@ def off_frame(mobjects: Iterable[Mobject]) -> list[str]:
     return problems
 
 
+def _overlap(a: Mobject, b: Mobject, tolerance: float) -> bool:
+    """The two boxes share more than `tolerance` in both directions."""
+    (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = box(a), box(b)
+    return min(ax1, bx1) - max(ax0, bx0) > tolerance and min(ay1, by1) - max(ay0, by0) > tolerance
+
+
 def overlapping_texts(texts: list[Mobject], tolerance: float = 0.03) -> list[str]:
     problems = []
-    boxes = [box(t) for t in texts]
     for i, j in itertools.combinations(range(len(texts)), 2):
-        (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = boxes[i], boxes[j]
-        if min(ax1, bx1) - max(ax0, bx0) > tolerance and min(ay1, by1) - max(ay0, by0) > tolerance:
+        if _overlap(texts[i], texts[j], tolerance):
             problems.append(f"{name(texts[i])} overlaps {name(texts[j])}")
     return problems
 
@@ -151,8 +155,7 @@ def crossfades(animations: Iterable, tolerance: float = 0.03) -> list[str]:
     problems = []
     for old in going:
         for new in coming:
-            (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = box(old), box(new)
-            if min(ax1, bx1) - max(ax0, bx0) > tolerance and min(ay1, by1) - max(ay0, by0) > tolerance:
+            if _overlap(old, new, tolerance):
                 problems.append(f"{name(new)} appears on {name(old)} while that fades out")
     return problems
 

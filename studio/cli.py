@@ -317,11 +317,11 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
     renderers = [Renderer(lecture, quality, args.format, out_root) for lecture in lectures for quality in qualities]
     for renderer in renderers:
         _writable(renderer.out, "output folder")
-    for lecture in lectures:
-        _where_outputs_go(lecture, renderers[lectures.index(lecture) * len(qualities)].out)
+    for renderer in renderers[:: len(qualities)]:  # each lecture's first quality
+        _where_outputs_go(renderer.lecture, renderer.out)
     if args.format not in ("png", "gif"):
         for renderer in renderers:
-            _prepare_voice(renderer, renderer.lecture, entries, args.voice, out_root)
+            _prepare_voice(renderer, entries, args.voice, out_root)
     quiet = not sys.stderr.isatty()
     if not quiet:
         where = _show(renderers[0].out) if len(renderers) == 1 else f"{len(renderers)} folders under {_show(out_root)}"
@@ -372,14 +372,27 @@ def _labelled(progress: Progress, renderer, renderers: list):
 
     prefix = f"{renderer.lecture.name}/{renderer.out.name}/"
     return lambda event, entry: progress(event, replace(entry, name=prefix + entry.name))
-def _prepare_voice(renderer, lecture, entries: list[catalog.SceneEntry], option: str | None, out_root: Path) -> None:
+
+
+def _scene_facts(lecture, entries: list[catalog.SceneEntry], cache_dir: Path):
+    """studio.narrate.scene_facts, with the lecture's narration mistakes as one line for the user."""
+    from studio import narrate
+
+    try:
+        return narrate.scene_facts(lecture, entries, cache_dir)
+    except narrate.NarrationError as e:
+        raise UsageError(str(e)) from None
+
+
+def _prepare_voice(renderer, entries: list[catalog.SceneEntry], option: str | None, out_root: Path) -> None:
     """Check the narration and the voice before anything renders; hand the voice and step plan to the renders."""
     from scenes.voice import VOICE_ENV
     from studio import narrate
 
+    lecture = renderer.lecture
     voice = narrate.resolve_voice(lecture, option)
+    facts = _scene_facts(lecture, entries, out_root / ".cache")
     try:
-        facts = narrate.scene_facts(lecture, entries, out_root / ".cache")
         narrate.check_voice(voice, facts)
     except narrate.NarrationError as e:
         raise UsageError(str(e)) from None
@@ -392,19 +405,15 @@ def _prepare_voice(renderer, lecture, entries: list[catalog.SceneEntry], option:
 
 def cmd_script(args: argparse.Namespace) -> int:
     from studio import narrate
+    from studio.render import write_atomic
 
     lecture = _load_lecture(args.lecture)
     out_root = ROOT / "renders"
     target = Path(args.out) if args.out else out_root / lecture.folder / "narration.md"
     _check_system()
-    try:
-        facts = narrate.scene_facts(lecture, catalog.scenes(), out_root / ".cache")
-    except narrate.NarrationError as e:
-        raise UsageError(str(e)) from None
+    facts = _scene_facts(lecture, catalog.scenes(), out_root / ".cache")
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-    tmp.write_text(narrate.script_markdown(lecture, facts), encoding="utf-8")
-    tmp.replace(target)
+    write_atomic(target, narrate.script_markdown(lecture, facts).encode("utf-8"))
     steps = sum(len(f.steps) for f in facts.values())
     print(f"{_show(target)}  ({len(facts)} scenes, {steps} steps)")
     return 0
@@ -486,18 +495,13 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _durations(lecture, entries: list[catalog.SceneEntry]) -> dict[str, float | None]:
     """Each scene's silent length, from the cached fast construction the narration also uses."""
-    from studio import narrate
-
     cache_dir = ROOT / "renders" / ".cache"
     try:
         _writable(cache_dir, "cache folder")
     except UsageError as problem:  # a read-only checkout still lists its scenes, without lengths
         print(f"render.sh: {problem}; scene lengths are not shown", file=sys.stderr)
         return {e.name: None for e in entries}
-    try:
-        facts = narrate.scene_facts(lecture, entries, cache_dir)
-    except narrate.NarrationError as e:
-        raise UsageError(str(e)) from None
+    facts = _scene_facts(lecture, entries, cache_dir)
     return {e.name: facts[e.name].duration if e.name in facts else None for e in entries}
 
 

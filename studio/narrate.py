@@ -15,7 +15,6 @@ measurement is cached by the scene's inputs (code + lecture file), and gives:
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
 import tempfile
@@ -131,10 +130,10 @@ def write_plan(facts: dict[str, SceneFacts], folder: Path) -> Path:
     text = json.dumps({name: f.step_seconds for name, f in facts.items()}, indent=1, sort_keys=True)
     path = folder / f"{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
     if not path.exists():
+        from studio.render import write_atomic
+
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
-        tmp.write_text(text)
-        tmp.replace(path)
+        write_atomic(path, text.encode())
     return path
 
 

@@ -97,13 +97,13 @@ def _swap_in(new: Path, final: Path) -> None:
 def preview(entry: SceneEntry, lecture_path: Path, out_dir: Path, tex_dir: Path, keep_frames: bool = False) -> Preview:
     """Write <Scene>.png (last frame) and <Scene>.storyboard.png into out_dir;
     with keep_frames, every step's full frame too, in <Scene>.steps/."""
-    from scenes.voice import default_cache
-    from studio.render import clean_stale
+    from studio.render import clean_stale, clean_stale_caches
     from studio.texlock import share_tex_cache
 
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = tex_dir.parent
-    clean_stale([out_dir, cache, tex_dir, cache / "training", default_cache()])  # what killed commands left
+    clean_stale([out_dir])  # what killed commands left
+    clean_stale_caches(cache)
     work = Path(tempfile.mkdtemp(prefix=f".preview-{entry.name}.{os.getpid()}.part", dir=out_dir))
     try:
         share_tex_cache(tex_dir)

@@ -242,6 +242,13 @@ def clean_stale(folders: Iterable[Path]) -> None:
                 _remove(child)
 
 
+def clean_stale_caches(cache_root: Path) -> None:
+    """Remove what killed processes left in the caches: private LaTeX folders, partial files."""
+    from scenes.voice import default_cache
+
+    clean_stale([cache_root, cache_root / "Tex", cache_root / "training", default_cache()])
+
+
 def clean_stale_work(out: Path) -> None:
     """Remove everything that killed renders left in an output folder."""
     clean_stale([out, out / ".work", out / ".keys", out / ".locks"])
@@ -518,9 +525,7 @@ class Renderer:
     def clean_stale(self) -> None:
         """Remove what killed commands left here: work folders, temporary files, private LaTeX folders."""
         clean_stale_work(self.out)
-        from scenes.voice import default_cache
-
-        clean_stale([self.cache_root, self.tex_dir, self.cache_root / "training", default_cache()])
+        clean_stale_caches(self.cache_root)
 
     def render_all(
         self,

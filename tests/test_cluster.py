@@ -117,7 +117,7 @@ def test_a_worker_killed_mid_render_has_its_scene_retried_elsewhere(cluster, ref
             threading.Thread(target=kill_its_worker, args=(entry.name,), daemon=True).start()
 
     renderer = Renderer(load_lecture("default"), "low", "mp4", tmp_path)
-    cli._prepare_voice(renderer, renderer.lecture, entries()[1:], None, tmp_path)  # narrated, as the CLI renders
+    cli._prepare_voice(renderer, entries()[1:], None, tmp_path)  # narrated, as the CLI renders
     outputs = render_course(address, [renderer], entries()[1:], progress)
     assert killed, "no worker was killed: the test proved nothing"
     assert [o.name for o in outputs[0]] == [SCENES[1]] and outputs[0][0].rendered
