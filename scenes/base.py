@@ -43,11 +43,12 @@ from manim import (
     config,
 )
 from manim.animation.animation import prepare_animation
+from manim.constants import RendererType
 
 from engine.lecture import Lecture, lecture_from_env
-from scenes import checks, style
-from scenes.copies import share_svg_paths
+from scenes import checks, speedups, style
 from scenes.narration import READING_WPS, Narrator, ReadingPace, Utterance, clean, stretch_lines, words
+from scenes.renderer import SkipDrawRenderer
 from scenes.vocab.camera import FastEdgeCamera
 
 STORYBOARD_ENV = "BACKPROP_STORYBOARD"
@@ -60,7 +61,7 @@ MAX_STRETCH = 1.6  # animations slow down at most this much to fill their narrat
 # A decimal number written into a formula by hand would bypass the manifest.
 _DECIMAL_IN_TEX = re.compile(r"\d\.\d")
 
-share_svg_paths()
+speedups.install()
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ class LessonScene(Scene):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("camera_class", FastEdgeCamera)
+        if kwargs.get("renderer") is None and config.renderer != RendererType.OPENGL:
+            kwargs["renderer"] = SkipDrawRenderer(camera_class=kwargs["camera_class"],
+                                                  skip_animations=kwargs.get("skip_animations", False))
         super().__init__(**kwargs)
 
     def setup(self) -> None:
@@ -189,6 +193,10 @@ class LessonScene(Scene):
                                       "caption_words_per_s": wps and round(wps, 2), "problems": len(problems)})
 
     def _viewer_problems(self) -> tuple[list[str], float | None]:
+        with checks.still_picture():
+            return self._viewer_problems_now()
+
+    def _viewer_problems_now(self) -> tuple[list[str], float | None]:
         mobjects = [m for m in self.mobjects if checks.visible(m)]
         texts = [t for top in mobjects for t in checks.outer_texts(top)]
         smallest, small = checks.small_texts(texts)
@@ -217,10 +225,12 @@ class LessonScene(Scene):
     def _save_storyboard_frame(self, index: int, name: str) -> None:
         from PIL import Image
 
-        self.renderer.update_frame(self, ignore_skipping=True)
+        with self.renderer.camera.drawing_directly():  # the frame as drawn alone, whatever was drawn before
+            self.renderer.update_frame(self, ignore_skipping=True)
         frame = self.renderer.get_frame()
         self._storyboard_dir.mkdir(parents=True, exist_ok=True)
-        Image.fromarray(np.asarray(frame)).convert("RGB").save(self._storyboard_dir / f"{index:02d}.png")
+        image = Image.fromarray(np.asarray(frame)).convert("RGB")
+        image.save(self._storyboard_dir / f"{index:02d}.png", compress_level=1)  # fast: a preview reads it at once
         index_file = self._storyboard_dir / "steps.json"
         steps = json.loads(index_file.read_text()) if index_file.exists() else []
         steps.append({"index": index, "name": name, "time": round(self.time, 3)})

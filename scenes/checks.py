@@ -19,6 +19,7 @@ import itertools
 import math
 import operator
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 from manim import (
@@ -88,15 +89,52 @@ def non_text_leaves(mob: Mobject) -> Iterator[VMobject]:
         yield from non_text_leaves(sub)
 
 
+_boxes: dict[int, tuple[Mobject, tuple]] | None = None  # set while one still picture is checked
+
+
+@contextmanager
+def still_picture() -> Iterator[None]:
+    """Meanwhile nothing moves: each mobject's box is computed once (one step's checks ask for
+    a label's box once per other label)."""
+    global _boxes
+    outer, _boxes = _boxes, {}
+    try:
+        yield
+    finally:
+        _boxes = outer
+
+
+def _boundary_points(mob: Mobject) -> np.ndarray:
+    """The points of mob.get_points_defining_boundary(), as an array: for a VMobject, every
+    curve's start and end anchor in its family (sliced, not zipped point by point)."""
+    if not isinstance(mob, VMobject):
+        return np.asarray(mob.get_points_defining_boundary()).reshape(-1, 3)
+    chunks = []
+    for m in mob.get_family():
+        points = m.points
+        if len(points) == 1:
+            chunks.append(points)
+        elif len(points):
+            n = m.n_points_per_cubic_curve
+            chunks += [points[::n], points[n - 1 :: n]]
+    return np.concatenate(chunks) if chunks else np.zeros((0, 3))
+
+
 def box(mob: Mobject) -> tuple[float, float, float, float]:
     """(left, bottom, right, top), as mob.get_left()[0], get_bottom()[1], ... give them,
     from one pass over the boundary points instead of four."""
-    points = mob.get_points_defining_boundary()
+    if _boxes is not None and (hit := _boxes.get(id(mob))) is not None:
+        return hit[1]
+    points = _boundary_points(mob)
     if len(points) == 0:
         zero = np.float64(0.0)
-        return (zero, zero, zero, zero)  # get_critical_point of a mobject without points
-    lo, hi = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
-    return (lo[0], lo[1], hi[0], hi[1])
+        result = (zero, zero, zero, zero)  # get_critical_point of a mobject without points
+    else:
+        lo, hi = points[:, :2].min(axis=0), points[:, :2].max(axis=0)
+        result = (lo[0], lo[1], hi[0], hi[1])
+    if _boxes is not None:
+        _boxes[id(mob)] = (mob, result)  # holding mob keeps its id from being reused meanwhile
+    return result
 
 
 def name(mob: Mobject) -> str:
@@ -209,8 +247,9 @@ def _curve_segments(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return curve[:, :-1].reshape(-1, 2), curve[:, 1:].reshape(-1, 2)
 
 
-def line_segments(mobjects: Iterable[Mobject]) -> list[tuple[Mobject, np.ndarray, np.ndarray]]:
-    """Every drawn stroke that is not a label's, as straight pieces, with the mobject it belongs to."""
+def line_segments(mobjects: Iterable[Mobject]) -> list[tuple[Mobject, np.ndarray, np.ndarray, tuple]]:
+    """Every drawn stroke that is not a label's, as straight pieces, with the mobject it belongs
+    to and the box around its pieces."""
     out = []
     for top in mobjects:
         for leaf in non_text_leaves(top):
@@ -225,7 +264,8 @@ def line_segments(mobjects: Iterable[Mobject]) -> list[tuple[Mobject, np.ndarray
                 points = points.reshape(-1, 4, 3)[keep].reshape(-1, 3)
             p0, p1 = _curve_segments(points)
             if len(p0):
-                out.append((leaf, p0, p1))
+                lo, hi = np.minimum(p0, p1).min(axis=0), np.maximum(p0, p1).max(axis=0)
+                out.append((leaf, p0, p1, (lo[0], lo[1], hi[0], hi[1])))
     return out
 
 
@@ -252,7 +292,9 @@ def texts_on_lines(texts: list[Mobject], mobjects: Iterable[Mobject]) -> list[st
         inner = (x0 + tol, y0 + tol, x1 - tol, y1 - tol)
         if inner[0] >= inner[2] or inner[1] >= inner[3]:
             continue
-        for leaf, p0, p1 in segments:
+        for leaf, p0, p1, (lx0, ly0, lx1, ly1) in segments:
+            if lx1 < inner[0] or lx0 > inner[2] or ly1 < inner[1] or ly0 > inner[3]:
+                continue  # no piece of it comes near the label
             if _hits_box(p0, p1, inner):
                 problems.append(f"{name(t)} lies on a line ({type(leaf).__name__})")
                 break

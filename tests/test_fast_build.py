@@ -1,6 +1,7 @@
 """The fast construction's shortcuts give exactly what manim's own path gives:
-copies of formulas (sharing their read-only svg paths), formulas built from the
-shared glyph cache, and the checks' bounding boxes."""
+copies (sharing read-only svg paths and immutable values), families, subpaths
+(scenes.speedups), formulas built from the shared glyph cache, the checks'
+bounding boxes, and storyboard frames drawn as the video draws them."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import copy
 
 import numpy as np
 import pytest
-from manim import Circle, DecimalNumber, Dot, ImageMobject, Line, MathTex, Mobject, Square, VGroup
+from manim import Circle, DecimalNumber, Dot, ImageMobject, Line, MathTex, Mobject, Square, VGroup, VMobject
 from manim.mobject.svg import svg_mobject
 
+from scenes import speedups
 from scenes.checks import box
-from scenes.copies import share_svg_paths
 from studio import svgcache
 from studio.texlock import share_tex_cache
 
@@ -38,7 +39,7 @@ def _state(mob) -> list[tuple]:
 @pytest.fixture(scope="module")
 def tex(tex_cache):
     share_tex_cache(tex_cache)  # the session's LaTeX cache (conftest), as the scene tests use
-    share_svg_paths()
+    speedups.install()
     return r"\frac{\partial C_0}{\partial w^{(L)}} = \sigma'(z) \cdot 2(a - y)"
 
 
@@ -90,3 +91,107 @@ def test_a_box_is_the_four_edges_manim_gives(mob) -> None:
     assert box(mob) == edges
     assert [type(x) for x in box(mob)] == [type(x) for x in edges]
 
+
+
+def test_boxes_are_computed_once_per_still_picture() -> None:
+    from scenes.checks import still_picture
+
+    square = Square()
+    with still_picture():
+        first = box(square)
+        square.shift(np.array([1.0, 0, 0]))
+        assert box(square) == first  # the picture is taken as still: the box is not recomputed
+    assert box(square) == (square.get_left()[0], square.get_bottom()[1], square.get_right()[0], square.get_top()[1])
+    assert box(square) != first
+
+
+def _families():
+    shared = Dot()
+    formula = VGroup(VGroup(Square(), shared), VGroup(Circle(), VGroup(shared, Line())), DecimalNumber(3.25))
+    return [Square(), VGroup(), formula, VGroup(formula[1], formula), DecimalNumber(-0.5)]
+
+
+@pytest.mark.parametrize("mob", _families(), ids=lambda m: f"{type(m).__name__}-{len(m.submobjects)}")
+def test_a_family_is_the_one_manim_lists(mob) -> None:
+    speedups.install()
+    original = Mobject.get_family
+    Mobject.get_family = speedups.manim_get_family  # manim's own, all the way down
+    try:
+        want = mob.get_family()
+    finally:
+        Mobject.get_family = original
+    got = mob.get_family()
+    assert [id(m) for m in got] == [id(m) for m in want]
+
+
+def test_a_copy_has_the_attributes_manims_deep_copy_gives(tex) -> None:
+    shared = np.array([[0.0, 1.0, 0.0]])
+    dot = Dot(color="#58C4DD")
+    dot.extra_a = dot.extra_b = shared  # an array held twice stays one array in the copy
+    group = VGroup(MathTex(tex, font_size=30), DecimalNumber(0.0421, num_decimal_places=4), dot, Line())
+    group.set_opacity(0.5)
+    ours = group.copy()
+    original = Mobject.__deepcopy__
+    Mobject.__deepcopy__ = speedups.manim_deepcopy
+    try:
+        theirs = copy.deepcopy(group)
+    finally:
+        Mobject.__deepcopy__ = original
+    assert _state(ours) == _state(theirs) == _state(group)
+    copied_dot = ours[2]
+    assert copied_dot.extra_a is copied_dot.extra_b and copied_dot.extra_a is not shared
+    copied_dot.points[0, 0] += 1.0  # the copy's arrays are its own
+    assert not np.array_equal(copied_dot.points, dot.points)
+
+
+def _held_still_frame(renderer_class) -> np.ndarray:
+    """A translucent square faded in and held (as a step's end), then drawn as a storyboard frame is."""
+    from manim import FadeIn, Scene, tempconfig
+
+    from scenes.vocab.camera import FastEdgeCamera
+
+    class Held(Scene):
+        def construct(self):
+            self.add(Circle(fill_opacity=0.3, fill_color="#FFFFFF", stroke_width=0).shift(np.array([-2.0, 0, 0])))
+            self.play(FadeIn(Square(fill_opacity=0.4, fill_color="#FC6255", stroke_width=0)))
+            self.wait(1)
+
+    with tempconfig({"dry_run": True, "pixel_height": 90, "pixel_width": 160, "disable_caching": True,
+                     "verbosity": "ERROR", "progress_bar": "none"}):
+        scene = Held(renderer=renderer_class(camera_class=FastEdgeCamera, skip_animations=True))
+        scene.render()
+        scene.renderer.update_frame(scene, ignore_skipping=True)
+        drawn = scene.renderer.get_frame()
+        fresh = FastEdgeCamera()
+        fresh.capture_mobjects(scene.mobjects)  # each mobject drawn once: what the video shows
+        return drawn, fresh.pixel_array.copy()
+
+
+def test_a_storyboard_frame_draws_each_mobject_once() -> None:
+    """Manim's skipped wait keeps the still it drew as the frame's background, so the storyboard
+    frame drew every mobject a second time on it: translucent fills came out brighter than in the
+    video (a 30 % fill looked like 51 %). Skipped plays now draw nothing."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    from scenes.renderer import SkipDrawRenderer
+
+    drawn, once = _held_still_frame(SkipDrawRenderer)
+    assert np.array_equal(drawn, once)
+    drawn, once = _held_still_frame(CairoRenderer)
+    assert drawn[..., :3].astype(int).sum() > once[..., :3].astype(int).sum()  # manim's: drawn twice
+
+
+def _subpath_cases(tex_string: str) -> list:
+    broken = VMobject()
+    broken.set_points(np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0], [3, 0, 0],  # a curve,
+                                [3, 1e-9, 0], [4, 1, 0], [5, 1, 0], [6, 1, 0],  # one that meets it (within tolerance),
+                                [7, 5, 0], [8, 5, 0], [9, 5, 0], [10, 5, 0]], dtype=float))  # one that does not
+    return [Circle(), Square(), broken, *MathTex(tex_string).family_members_with_points()]
+
+
+def test_subpaths_are_the_ones_manim_finds(tex) -> None:
+    for mob in _subpath_cases(tex):
+        got = speedups.get_subpaths_from_points(mob, mob.points)
+        want = speedups.manim_get_subpaths_from_points(mob, mob.points)
+        assert [p.tolist() for p in got] == [p.tolist() for p in want]
+    assert len(speedups.get_subpaths_from_points(_subpath_cases(tex)[2], _subpath_cases(tex)[2].points)) == 2

@@ -28,6 +28,9 @@ Scenes use it through `LessonScene` (camera_class); a plain Scene can pass
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import cairo
 import numpy as np
 from manim import Camera, Mobject, VMobject
@@ -106,6 +109,19 @@ class FastEdgeCamera(Camera):
     unchanged mobjects on top (see the module docstring)."""
 
     use_static_overlay = True  # False: draw every mobject every frame
+
+    @contextmanager
+    def drawing_directly(self) -> Iterator[None]:
+        """Draw every mobject in place meanwhile: a frame that does not depend on the frames before."""
+        old = self.__dict__.get("use_static_overlay")
+        self.use_static_overlay = False
+        try:
+            yield
+        finally:
+            if old is None:
+                del self.use_static_overlay
+            else:
+                self.use_static_overlay = old
 
     def get_mobjects_to_display(self, mobjects, include_submobjects: bool = True, excluded_mobjects=None) -> list:
         if not include_submobjects:
