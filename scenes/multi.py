@@ -39,6 +39,7 @@ from manim import (
     UpdateFromAlphaFunc,
     VGroup,
     Write,
+    config,
 )
 
 import engine
@@ -600,8 +601,14 @@ class SummedPathsToCost(LessonScene):
         place_rows(VGroup(fit(row1), fit(row2)).arrange(DOWN, buff=0.3), self.d.neuron_group)
         fade_in, _ = fade_part(self.d, VGroup(), saved=self.early_saved, out=False, run_time=style.TIMINGS.transform)
         edge = self.d.edge(L - 1, k, kk).copy().set_stroke(th.highlight, width=7, opacity=1)
+        source = self.d.neuron(L - 2, kk)
+        source_label = ink.tex(prev, font_size=36)  # the x_0 (or a_0^(L-2)) of the formula, on its neuron
+        source_label.next_to(source, LEFT, buff=0.15)  # no edge leaves a neuron leftwards
+        if source_label.get_left()[0] < -config.frame_width / 2 + 0.1:  # no room there: above its edges
+            source_label.next_to(source, RIGHT, buff=0.08).align_to(source, UP)
         self.play(FadeOut(self.k_label), FadeOut(self.paths), FadeOut(self.brace), fade_in)
-        self.play(Create(edge), FadeOut(VGroup(self.sum_group[0], self.sum_group[2], *self.sum_group[1][:-1])))
+        self.play(Create(edge), Write(source_label),
+                  FadeOut(VGroup(self.sum_group[0], self.sum_group[2], *self.sum_group[1][:-1])))
         self.play(Write(row1))
         self.play(TransformFromCopy(self.total_mob, row2[5]), FadeOut(self.total_mob),
                   FadeIn(VGroup(*(m for i, m in enumerate(row2) if i != 5))))

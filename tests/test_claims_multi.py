@@ -206,6 +206,18 @@ def test_summed_paths_numbers_agree_with_the_words(built) -> None:
     assert all(checks.equation_problem(e.expr, e.result, False) is None or e.approx for e in paths)
 
 
+def test_the_input_the_last_formula_names_is_labelled_on_its_neuron(built) -> None:
+    """One layer back, the formula starts with x_0: the viewer is shown which neuron that is."""
+    scene, _ = built("SummedPathsToCost", "relu")
+    d = scene.d
+    labels = [m for top in scene.mobjects for m in top.get_family()
+              if isinstance(m, MathTex) and m.tex_string.strip() == "x_{0}"]
+    assert len(labels) == 1
+    neurons = [(l, j) for l in range(d.L + 1) for j in d.shown(l)]
+    nearest = min(neurons, key=lambda lj: np.linalg.norm(d.neuron(*lj).get_center() - labels[0].get_center()))
+    assert nearest == (0, 0)
+
+
 def test_chain_rule_number_is_the_slope_of_the_cost(built) -> None:
     scene, _ = built("SeveralNeurons", "relu")
     lec = load_lecture(LECTURES / "relu.toml")
