@@ -329,6 +329,17 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
         print(f"rendering {len(entries) * len(renderers)} scene(s){on} into {where}", file=sys.stderr)
     whole_lecture = [e.name for e in entries] == [e.name for e in catalog.scenes()]
     join = join_default and whole_lecture and args.format == "mp4" and not args.no_join
+
+    def finish(renderer, outputs) -> tuple:
+        """Join one lecture's scenes, write its page and index: as soon as they are rendered."""
+        joined = page = None
+        if join:
+            joined = renderer.join(outputs)
+            from studio.page import write_page
+
+            page = write_page(renderer, outputs, joined)  # index.html beside lecture.mp4
+        return outputs, joined, page, renderer.write_index(outputs, joined)
+
     made = []
     try:
         with Progress(len(entries) * len(renderers), enabled=not quiet) as progress:
@@ -336,16 +347,10 @@ def cmd_render(args: argparse.Namespace, join_default: bool) -> int:
                 from studio.cluster import render_course
 
                 all_outputs = render_course(args.cluster, renderers, entries, progress)
-            else:
-                all_outputs = [r.render_all(entries, args.jobs, _labelled(progress, r, renderers)) for r in renderers]
-        for renderer, outputs in zip(renderers, all_outputs, strict=True):
-            joined = page = None
-            if join:
-                joined = renderer.join(outputs)
-                from studio.page import write_page
-
-                page = write_page(renderer, outputs, joined)  # index.html beside lecture.mp4
-            made.append((outputs, joined, page, renderer.write_index(outputs, joined)))
+                made = [finish(r, outputs) for r, outputs in zip(renderers, all_outputs, strict=True)]
+            else:  # one lecture after another: each is joined before the next renders
+                made = [finish(r, r.render_all(entries, args.jobs, _labelled(progress, r, renderers)))
+                        for r in renderers]
     except RenderError as e:
         print(f"render.sh: {e}", file=sys.stderr)
         return EXIT_FAILED

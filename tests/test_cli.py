@@ -191,3 +191,22 @@ def test_a_spurious_syntax_tree_error_from_another_thread_is_parsed_again(monkey
     monkeypatch.setattr(ast, "parse", lambda *a, **k: (_ for _ in ()).throw(SystemError("something else")))
     with pytest.raises(SystemError, match="something else"):
         catalog.parse_source(catalog.SCENES_DIR / "title.py")
+
+
+def test_a_course_joins_each_lecture_before_the_next_renders(tmp_path: Path, monkeypatch) -> None:
+    """One lecture after another: a teacher can watch the first lecture.mp4 while the second renders."""
+    from studio import cli as studio_cli
+    from studio import page
+
+    events: list[str] = []
+    monkeypatch.setattr(studio_cli, "_check_system", lambda: None)
+    monkeypatch.setattr(studio_cli, "_prepare_voice", lambda *args: None)
+    monkeypatch.setattr(Renderer, "render_all", lambda self, entries, jobs, progress: events.append(
+        f"render {self.lecture.name}") or [])
+    monkeypatch.setattr(Renderer, "join", lambda self, outputs: events.append(f"join {self.lecture.name}") or (
+        self.out / "lecture.mp4", self.out / "lecture.srt"))
+    monkeypatch.setattr(Renderer, "write_index", lambda self, outputs, joined: self.out / "index.json")
+    monkeypatch.setattr(page, "write_page", lambda renderer, outputs, joined: renderer.out / "index.html")
+    code = studio_cli.main(["render", "all", "--lecture", "default", "--lecture", "relu", "--out", str(tmp_path)])
+    assert code == 0
+    assert events == ["render default", "join default", "render relu", "join relu"]
