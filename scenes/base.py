@@ -48,7 +48,7 @@ from manim.constants import RendererType
 from engine.lecture import Lecture, lecture_from_env
 from scenes import checks, speedups, style
 from scenes.narration import READING_WPS, Narrator, ReadingPace, Utterance, clean, stretch_lines, words
-from scenes.renderer import SkipDrawRenderer
+from scenes.renderer import LessonRenderer
 from scenes.vocab.camera import FastEdgeCamera
 
 STORYBOARD_ENV = "BACKPROP_STORYBOARD"
@@ -95,7 +95,7 @@ class LessonScene(Scene):
     def __init__(self, **kwargs):
         kwargs.setdefault("camera_class", FastEdgeCamera)
         if kwargs.get("renderer") is None and config.renderer != RendererType.OPENGL:
-            kwargs["renderer"] = SkipDrawRenderer(camera_class=kwargs["camera_class"],
+            kwargs["renderer"] = LessonRenderer(camera_class=kwargs["camera_class"],
                                                   skip_animations=kwargs.get("skip_animations", False))
         super().__init__(**kwargs)
 

@@ -173,9 +173,9 @@ def test_a_storyboard_frame_draws_each_mobject_once() -> None:
     video (a 30 % fill looked like 51 %). Skipped plays now draw nothing."""
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    from scenes.renderer import SkipDrawRenderer
+    from scenes.renderer import LessonRenderer
 
-    drawn, once = _held_still_frame(SkipDrawRenderer)
+    drawn, once = _held_still_frame(LessonRenderer)
     assert np.array_equal(drawn, once)
     drawn, once = _held_still_frame(CairoRenderer)
     assert drawn[..., :3].astype(int).sum() > once[..., :3].astype(int).sum()  # manim's: drawn twice
