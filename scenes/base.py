@@ -185,7 +185,8 @@ class LessonScene(Scene):
         if self._storyboard_dir is not None:
             self._save_storyboard_frame(len(self.steps), name)
         if self._check:
-            problems, smallest = self._viewer_problems()
+            with checks.still_picture():  # nothing moves while the step's end is checked
+                problems, smallest = self._viewer_problems()
             problems += self._unregistered_numbers()
             self.layout_problems.extend(f"step '{name}': {p}" for p in problems)
             self.step_metrics.append({"step": name, "time": round(self.time, 2),
@@ -193,10 +194,6 @@ class LessonScene(Scene):
                                       "caption_words_per_s": wps and round(wps, 2), "problems": len(problems)})
 
     def _viewer_problems(self) -> tuple[list[str], float | None]:
-        with checks.still_picture():
-            return self._viewer_problems_now()
-
-    def _viewer_problems_now(self) -> tuple[list[str], float | None]:
         mobjects = [m for m in self.mobjects if checks.visible(m)]
         texts = [t for top in mobjects for t in checks.outer_texts(top)]
         smallest, small = checks.small_texts(texts)

@@ -113,15 +113,11 @@ class FastEdgeCamera(Camera):
     @contextmanager
     def drawing_directly(self) -> Iterator[None]:
         """Draw every mobject in place meanwhile: a frame that does not depend on the frames before."""
-        old = self.__dict__.get("use_static_overlay")
-        self.use_static_overlay = False
+        old, self.use_static_overlay = self.use_static_overlay, False
         try:
             yield
         finally:
-            if old is None:
-                del self.use_static_overlay
-            else:
-                self.use_static_overlay = old
+            self.use_static_overlay = old
 
     def get_mobjects_to_display(self, mobjects, include_submobjects: bool = True, excluded_mobjects=None) -> list:
         if not include_submobjects:
